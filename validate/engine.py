@@ -1,0 +1,210 @@
+"""One validation run: read the package, run every rule, collect every finding.
+
+The order is: descriptor (frictionless), files (encoding, header, rows, types), row rules
+(pandera, lazily, all tables), file rules (canonical form, released ids). Nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from . import canonical
+from .context import Context
+from .package import Package, UsageError, load_descriptor, read_table, resource_schema, type_frame
+from .registry import RULES, RowCheck
+from .report import Finding, sort_findings
+from .schemas import TABLES, package_schemas
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+MAX_SNAPSHOT_BYTES = 50_000_000
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    summary: dict
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+def check_descriptor(pkg: Package, schemas: dict[str, dict]) -> list[Finding]:
+    """Data Package v2 descriptor checks: frictionless's own, plus what this dataset promises."""
+    from frictionless import Package as FPackage
+
+    file = pkg.descriptor_file
+    out: list[Finding] = []
+
+    def add(msg: str, column: str | None = None, value: object = None) -> None:
+        out.append(Finding(file, None, "structure.descriptor", "error", None, column, None if value is None else str(value), msg))
+
+    inline = json.loads(json.dumps(pkg.descriptor))
+    for res in inline.get("resources", []):
+        if isinstance(res, dict) and res.get("name") in schemas:
+            res["schema"] = schemas[res["name"]]
+    try:
+        report = FPackage.validate_descriptor(inline)
+        for err in report.flatten(["message"]):
+            add(str(err[0]))
+    except Exception as exc:  # frictionless raises many types on odd descriptors: report, never crash
+        add(f"frictionless could not read the descriptor: {exc}")
+    d = pkg.descriptor
+    if d.get("name") != "dprk-russia-arms":
+        add(f"name={d.get('name')!r}: expected 'dprk-russia-arms'", "name", d.get("name"))
+    if not isinstance(d.get("version"), str) or not SEMVER.match(d["version"]):
+        add(f"version={d.get('version')!r} is not a SemVer version (MAJOR.MINOR.PATCH)", "version", d.get("version"))
+    if not d.get("licenses"):
+        add("licenses is missing: the data licence (CC-BY-4.0) must be declared", "licenses")
+    if "datapackage.org/profiles/2" not in str(d.get("$schema", "")):
+        add(f"$schema={d.get('$schema')!r}: expected the Data Package v2 profile", "$schema", d.get("$schema"))
+    names = [r.get("name") for r in d.get("resources", []) if isinstance(r, dict)]
+    for name in TABLES:
+        if name not in names:
+            add(f"resource {name!r} is missing", "resources", name)
+    for name in {n for n in names if names.count(n) > 1}:
+        add(f"resource {name!r} is declared more than once", "resources", name)
+    return out
+
+
+def load_snapshots(folder: str | Path) -> dict[str, str]:
+    """sha256 -> text of every regular file in the folder (not recursive, links not followed)."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise UsageError(f"--snapshots {folder}: not a folder")
+    out = {}
+    for f in sorted(path.iterdir()):
+        if f.is_symlink() or not f.is_file() or f.name.startswith(".") or f.name.lower() == "readme.md":
+            continue
+        if f.stat().st_size > MAX_SNAPSHOT_BYTES:
+            continue
+        data = f.read_bytes()
+        out[hashlib.sha256(data).hexdigest()] = data.decode("utf-8", errors="replace")
+    return out
+
+
+def latest_manifest(root: Path) -> tuple[dict | None, str | None]:
+    """The manifest of the latest published version in releases/, if any."""
+    folder = root / "releases"
+    best, best_key, best_file = None, None, None
+    if not folder.is_dir():
+        return None, None
+    for f in folder.glob("*.json"):
+        m = SEMVER.match(f.stem)
+        if not m:
+            continue
+        key = tuple(int(x) for x in m.groups())
+        if best_key is None or key > best_key:
+            best_key, best_file = key, f
+    if best_file is not None:
+        try:
+            best = json.loads(best_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{best_file}: cannot read release manifest: {exc}") from None
+    return best, (best_file.relative_to(root).as_posix() if best_file else None)
+
+
+def released_ids(ctx: Context, manifest_file: str | None) -> list[Finding]:
+    if not ctx.manifest or not ctx.has("claims"):
+        return []
+    published = set((ctx.manifest.get("claims") or {}).keys())
+    present = set(ctx.frame("claims")["claim_id"].drop_nulls().to_list())
+    file = ctx.tables["claims"].file
+    version = ctx.manifest.get("version", "?")
+    return [
+        Finding(file, None, "integrity.released_ids", "error", cid, "claim_id", cid,
+                f"claim {cid} was published in release {version} ({manifest_file}) and is missing: retract or supersede it instead of deleting it")
+        for cid in sorted(published - present)
+    ]
+
+
+def row_findings(ctx: Context) -> list[Finding]:
+    """Run every row rule through the derived pandera schemas and address each failure."""
+    schemas, checks = package_schemas(ctx)
+    out: list[Finding] = []
+    for table_name, schema in schemas.items():
+        table = ctx.tables[table_name]
+        frame = table.frame
+        assert frame is not None
+        try:
+            schema.validate(frame, lazy=True)
+            continue
+        except pa.errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        except pa.errors.SchemaError as exc:
+            cases = exc.failure_cases if isinstance(exc.failure_cases, pl.DataFrame) else None
+        if cases is None or cases.height == 0:
+            continue
+        cases = cases.filter(pl.col("index").is_not_null())
+        for name, group in cases.group_by("check", maintain_order=True):
+            check = checks.get(name[0])
+            if check is None:  # a pandera built-in (dtype): should not happen for typed frames
+                for col, value, idx in group.select("column", "failure_case", "index").iter_rows():
+                    line = frame["_line"][idx]
+                    out.append(Finding(table.file, line, "structure.type", "error", frame["_key"][idx], col, value, f"{col}={value!r}: {name[0]}"))
+                continue
+            out.extend(_address(table.file, frame, check, group["index"].unique().sort()))
+    return out
+
+
+def _address(file: str, frame: pl.DataFrame, check: RowCheck, index: pl.Series) -> list[Finding]:
+    value = check.value if check.value is not None else pl.col(check.column).cast(pl.String)
+    # Messages may use window expressions (first line of a duplicate), so evaluate them on the
+    # whole frame and then keep the failing rows.
+    rows = frame.select(pl.col("_line"), pl.col("_key"), value.alias("_value"), check.message.alias("_message"))[index]
+    severity = RULES[check.rule].severity
+    return [Finding(file, line, check.rule, severity, key, check.column, v, msg) for line, key, v, msg in rows.iter_rows()]
+
+
+def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | None = None) -> Result:
+    pkg = load_descriptor(path)
+    schemas: dict[str, dict] = {}
+    located = []
+    for i, res in enumerate(pkg.descriptor["resources"]):
+        name, target, schema = resource_schema(pkg, i, res, allow_remote=False)
+        schemas[name] = schema
+        located.append((name, target, schema))
+    pkg.findings.extend(check_descriptor(pkg, schemas))
+    for name, target, schema in located:
+        table = read_table(pkg, name, target, schema)
+        if table is None:
+            continue
+        if table.strings is not None:
+            type_frame(table, pkg.findings)
+        pkg.tables[name] = table
+    manifest, manifest_file = latest_manifest(pkg.root)
+    ctx = Context(
+        tables={n: t for n, t in pkg.tables.items() if n in TABLES},
+        as_of=as_of or dt.date.today(),
+        snapshots=load_snapshots(snapshots) if snapshots else None,
+        manifest=manifest,
+    )
+    findings = list(pkg.findings)
+    findings.extend(row_findings(ctx))
+    broken = {f.file for f in findings if f.rule in ("structure.row", "structure.header", "structure.encoding")}
+    for table in ctx.tables.values():
+        if table.strings is not None and table.file not in broken:
+            problem = canonical.problems(table)
+            if problem:
+                line, what = problem
+                findings.append(Finding(table.file, line, "integrity.canonical", "error", None, None, None,
+                                        f"is not in canonical form: {what}; run `make fmt` (python -m validate.fmt) to fix it"))
+    findings.extend(released_ids(ctx, manifest_file))
+    summary = {
+        "package": str(pkg.descriptor_path),
+        "version": pkg.descriptor.get("version"),
+        "as_of": ctx.as_of.isoformat(),
+        "tables": len(ctx.tables),
+        "rows": {n: (t.frame.height if t.frame is not None else None) for n, t in ctx.tables.items()},
+        "rule_ids": sorted(RULES),
+        "rules": len(RULES),
+    }
+    return Result(sort_findings(findings), summary)

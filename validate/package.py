@@ -1,0 +1,323 @@
+"""Reading a data package safely: descriptor, Table Schemas and CSV files.
+
+The descriptor is untrusted input (researchers validate packages they downloaded; CI runs on
+pull requests from strangers): resource and schema paths must stay inside the package folder,
+remote paths are refused, and nothing is ever written. Problems with the input are returned
+as findings or raised as `UsageError` (exit 2), never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from . import edtf
+from .report import Finding
+
+MAX_DESCRIPTOR_BYTES = 5_000_000
+MAX_HEADER_FIELDS = 1_000
+
+
+class UsageError(Exception):
+    """The input cannot be read at all: exit 2 with this message."""
+
+
+@dataclass
+class Table:
+    """One resource: its schema, raw bytes, and frames.
+
+    `strings` holds every cell as text exactly as read (null for empty); `frame` holds the
+    typed values, the derived EDTF bounds (`<col>_start`, `<col>_end`), `_line` (the CSV
+    line of the row) and `_key` (the primary key as text).
+    """
+
+    name: str
+    file: str
+    path: Path
+    schema: dict
+    raw: bytes
+    header: list[str]
+    strings: pl.DataFrame | None = None
+    frame: pl.DataFrame | None = None
+
+    @property
+    def fields(self) -> list[dict]:
+        return self.schema.get("fields", [])
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.fields]
+
+    @property
+    def primary_key(self) -> list[str]:
+        pk = self.schema.get("primaryKey", [])
+        return [pk] if isinstance(pk, str) else list(pk)
+
+    def field(self, name: str) -> dict:
+        return next(f for f in self.fields if f["name"] == name)
+
+
+@dataclass
+class Package:
+    descriptor_path: Path
+    root: Path
+    descriptor: dict
+    tables: dict[str, Table] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def descriptor_file(self) -> str:
+        return self.descriptor_path.name
+
+
+def _inside(root: Path, relative: str, what: str, allow_remote: bool = False) -> Path:
+    """Resolve a path from the descriptor, refusing anything outside the package folder."""
+    if not isinstance(relative, str) or not relative:
+        raise UsageError(f"{what}: path must be a non-empty string, got {relative!r}")
+    if relative.startswith(("http://", "https://", "ftp://", "file:")) or "://" in relative:
+        if allow_remote:
+            raise UsageError(f"{what}: remote path {relative!r}: remote resources are not supported by this validator; download the package first")
+        raise UsageError(f"{what}: remote path {relative!r} refused (a package is validated from local files only; pass --allow-remote to allow it)")
+    pure = PurePosixPath(relative.replace("\\", "/"))
+    if pure.is_absolute() or relative.startswith("~") or (len(relative) > 1 and relative[1] == ":"):
+        raise UsageError(f"{what}: absolute path {relative!r} refused: resource paths must be relative to the package folder")
+    if ".." in pure.parts:
+        raise UsageError(f"{what}: path {relative!r} refused: it climbs out of the package folder")
+    target = (root / pure).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise UsageError(f"{what}: path {relative!r} refused: it leads outside the package folder (through a symbolic link)")
+    return target
+
+
+def _read_json(path: Path, what: str) -> object:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
+    if size > MAX_DESCRIPTOR_BYTES:
+        raise UsageError(f"{what}: {path.name} is {size} bytes, more than the {MAX_DESCRIPTOR_BYTES} allowed for a descriptor")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{what}: {path.name} is not UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{what}: {path.name}:{exc.lineno}:{exc.colno} is not valid JSON: {exc.msg}") from None
+    except (OSError, RecursionError, ValueError) as exc:
+        raise UsageError(f"{what}: cannot read {path.name}: {exc}") from None
+
+
+def load_descriptor(path: str | Path) -> Package:
+    """Read datapackage.json and every Table Schema it points to (paths checked)."""
+    descriptor_path = Path(path)
+    if descriptor_path.is_dir():
+        descriptor_path = descriptor_path / "datapackage.json"
+    if not descriptor_path.is_file():
+        raise UsageError(f"{descriptor_path}: no such descriptor file")
+    descriptor = _read_json(descriptor_path, str(descriptor_path))
+    if not isinstance(descriptor, dict):
+        raise UsageError(f"{descriptor_path.name}: the descriptor must be a JSON object")
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        raise UsageError(f"{descriptor_path.name}: 'resources' must be a non-empty list")
+    return Package(descriptor_path, descriptor_path.parent, descriptor)
+
+
+def resource_schema(pkg: Package, index: int, resource: object, allow_remote: bool) -> tuple[str, Path, dict]:
+    """Name, data path and Table Schema of one resource, or UsageError."""
+    where = f"{pkg.descriptor_file}: resources[{index}]"
+    if not isinstance(resource, dict):
+        raise UsageError(f"{where} must be an object")
+    name = resource.get("name")
+    if not isinstance(name, str) or not name:
+        raise UsageError(f"{where}: 'name' must be a non-empty string")
+    where = f"{pkg.descriptor_file}: resource {name!r}"
+    data_path = resource.get("path")
+    if isinstance(data_path, list):
+        raise UsageError(f"{where}: multipart 'path' lists are not supported; one CSV file per resource")
+    target = _inside(pkg.root, data_path, f"{where} path", allow_remote)
+    schema = resource.get("schema")
+    if isinstance(schema, str):
+        schema = _read_json(_inside(pkg.root, schema, f"{where} schema", allow_remote), f"{where} schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        raise UsageError(f"{where}: 'schema' must be a Table Schema object (or a path to one) with a 'fields' list")
+    for i, fld in enumerate(schema["fields"]):
+        if not isinstance(fld, dict) or not isinstance(fld.get("name"), str):
+            raise UsageError(f"{where}: schema field {i} must be an object with a string 'name'")
+    return name, target, schema
+
+
+def _line_of_offset(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def read_table(pkg: Package, name: str, path: Path, schema: dict) -> Table | None:
+    """Read one CSV file as text. Returns None (with findings) when it cannot be read."""
+    file = path.relative_to(pkg.root.resolve()).as_posix() if path.is_relative_to(pkg.root.resolve()) else path.name
+    add = pkg.findings.append
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{file}: resource {name!r}: file not found") from None
+    except OSError as exc:
+        raise UsageError(f"{file}: resource {name!r}: cannot read: {exc.strerror or exc}") from None
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of_offset(body, exc.start)
+        add(Finding(file, line, "structure.encoding", "error", None, None, None,
+                    f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8"))
+        return None
+    if "\x00" in text:
+        line = _line_of_offset(body, body.index(b"\x00"))
+        add(Finding(file, line, "structure.encoding", "error", None, None, None, "contains a NUL byte: this is not a text file"))
+        return None
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    if not first_line.strip():
+        add(Finding(file, 1, "structure.header", "error", None, None, None, "the file is empty or has no header line"))
+        return None
+    try:
+        header = next(csv.reader([first_line]))
+    except csv.Error as exc:
+        add(Finding(file, 1, "structure.header", "error", None, None, None, f"the header cannot be parsed: {exc}"))
+        return None
+    table = Table(name, file, path, schema, raw, header)
+    expected = table.field_names
+    if len(header) > MAX_HEADER_FIELDS:
+        add(Finding(file, 1, "structure.header", "error", None, None, None,
+                    f"the header has {len(header)} columns; the schema has {len(expected)}"))
+        return None
+    if header != expected:
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        dupes = sorted({c for c in header if header.count(c) > 1})
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if extra:
+            parts.append("unexpected " + ", ".join(repr(c) for c in extra))
+        if dupes:
+            parts.append("duplicated " + ", ".join(dupes))
+        if not parts:
+            parts.append("columns out of schema order")
+        add(Finding(file, 1, "structure.header", "error", None, None, None,
+                    f"header does not match schema/{name}: {'; '.join(parts)}; expected: {','.join(expected)}"))
+        if missing or dupes:
+            return None
+    table.strings = _parse_rows(table, text, pkg.findings)
+    return table
+
+
+def _parse_rows(table: Table, text: str, findings: list[Finding]) -> pl.DataFrame:
+    """Cells as text (empty -> null) with `_line`, the CSV line each record starts on.
+
+    pyarrow parses well-formed files fast; when a record is ragged or spans lines, the
+    standard csv module re-reads the file to locate every record exactly.
+    """
+    names = table.header
+    ragged: list[str] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        ragged.append(row.text)
+        return "skip"
+
+    body = text[1:] if text.startswith("\ufeff") else text
+    n_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    try:
+        arrow = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in names}, strings_can_be_null=True,
+                quoted_strings_can_be_null=True, null_values=[""],
+            ),
+        )
+        frame = pl.from_arrow(arrow)
+        assert isinstance(frame, pl.DataFrame)
+        if not ragged and frame.height == n_lines - 1:
+            return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        pass
+    return _parse_rows_slowly(table, body, findings)
+
+
+def _parse_rows_slowly(table: Table, body: str, findings: list[Finding]) -> pl.DataFrame:
+    names = table.header
+    width = len(names)
+    reader = csv.reader(io.StringIO(body, newline=""), strict=False)
+    columns: list[list[str | None]] = [[] for _ in names]
+    lines: list[int] = []
+    start = 1
+    try:
+        next(reader)
+        start = reader.line_num + 1
+        for record in reader:
+            if not record:
+                start = reader.line_num + 1
+                continue
+            if len(record) != width:
+                findings.append(Finding(table.file, start, "structure.row", "error", None, None, None,
+                                        f"has {len(record)} fields, the header has {width}"
+                                        + (" (a quote is not closed?)" if reader.line_num > start else "")))
+            else:
+                for col, cell in zip(columns, record):
+                    col.append(cell if cell != "" else None)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        findings.append(Finding(table.file, start, "structure.row", "error", None, None, None, f"cannot be parsed as CSV: {exc}"))
+    data = {n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, columns)}
+    return pl.DataFrame(data).with_columns(pl.Series("_line", lines, dtype=pl.Int64))
+
+
+_CASTS = {
+    "number": lambda c: c.str.strip_chars().cast(pl.Float64, strict=False),
+    "integer": lambda c: c.str.strip_chars().cast(pl.Int64, strict=False),
+    "date": lambda c: c.str.to_date("%Y-%m-%d", strict=False),
+    "boolean": lambda c: c.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean),
+}
+_TYPE_WORDS = {"number": "a number", "integer": "a whole number", "date": "an ISO date (YYYY-MM-DD)", "boolean": "true or false"}
+
+
+def type_frame(table: Table, findings: list[Finding]) -> None:
+    """Cast each column to its Table Schema type and derive EDTF bounds; report cells that do
+    not parse (structure.type). EDTF values that do not parse get null bounds and are
+    reported by the dates.parse rule."""
+    s = table.strings
+    assert s is not None
+    key = table.primary_key
+    key_expr = (
+        pl.concat_str([pl.col(k).fill_null("") for k in key], separator="/") if key and all(k in s.columns for k in key)
+        else pl.lit(None, dtype=pl.String)
+    )
+    casts, bad = [], []
+    edtf_cols = []
+    for fld in table.fields:
+        name, ftype = fld["name"], fld.get("type", "string")
+        if name not in s.columns:
+            continue
+        if ftype in _CASTS:
+            casts.append(_CASTS[ftype](pl.col(name)).alias(name))
+            bad.append((name, ftype))
+        if fld.get("x-edtf"):
+            edtf_cols.append(name)
+    frame = s.with_columns(key_expr.alias("_key"), *casts)
+    for name in edtf_cols:
+        frame = frame.with_columns(edtf.bounds(name))
+    for name, ftype in bad:
+        mask = frame[name].is_null() & s[name].is_not_null()
+        if mask.any():
+            rows = frame.filter(mask).select("_line", "_key").with_columns(s.filter(mask)[name].alias("v"))
+            for line, k, v in rows.iter_rows():
+                findings.append(Finding(table.file, line, "structure.type", "error", k, name, v,
+                                        f"{name}={v!r} is not {_TYPE_WORDS[ftype]}"))
+    table.frame = frame

@@ -1,0 +1,90 @@
+"""Source attribution: every claim is cited, every source is used, quotes carry the number
+they support and, given the archived copies, are verbatim."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import polars as pl
+
+from ..registry import RowCheck, file_rule, row_rule, show
+
+file_rule("attribution.snapshots", """
+    With --snapshots DIR, the folder can be read: the hash and quote checks need it.""")
+
+
+@row_rule("attribution.claim_cited")
+def claim_cited(ctx) -> Iterator[RowCheck]:
+    """Every claim has at least one citation: an uncited claim is a number from nowhere."""
+    if ctx.has("claims", "citations"):
+        cited = ctx.frame("citations")["claim_id"].drop_nulls().unique()
+        yield RowCheck("attribution.claim_cited", "claims", "claim_id", pl.col("claim_id").is_null() | pl.col("claim_id").is_in(cited.implode()),
+                       pl.format("claim {} has no citation in citations.csv", pl.col("claim_id")), needs=("citations",))
+
+
+@row_rule("attribution.source_cited")
+def source_cited(ctx) -> Iterator[RowCheck]:
+    """Every source is cited by at least one claim: an unused source is either a claim not yet
+    entered or a leftover."""
+    if ctx.has("sources", "citations"):
+        cited = ctx.frame("citations")["source_id"].drop_nulls().unique()
+        yield RowCheck("attribution.source_cited", "sources", "source_id", pl.col("source_id").is_null() | pl.col("source_id").is_in(cited.implode()),
+                       pl.format("source {} is not cited by any claim", pl.col("source_id")), needs=("citations",))
+
+
+@row_rule("attribution.qty_text_in_quote")
+def qty_text_in_quote(ctx) -> Iterator[RowCheck]:
+    """A claim's qty_text occurs in at least one of its quotes, so the number can be traced to
+    the words printed in a source."""
+    if not (ctx.column("claims", "qty_text") and ctx.column("citations", "quote")):
+        return
+    pairs = (
+        ctx.frame("citations").select("claim_id", "quote")
+        .join(ctx.frame("claims").select("claim_id", "qty_text").filter(pl.col("qty_text").is_not_null()), on="claim_id")
+        .filter(pl.col("quote").str.contains(pl.col("qty_text"), literal=True))
+    )
+    ok_ids = pairs["claim_id"].unique()
+    yield RowCheck("attribution.qty_text_in_quote", "claims", "qty_text",
+                   pl.col("qty_text").is_null() | pl.col("claim_id").is_in(ok_ids.implode()),
+                   pl.format("qty_text={} does not occur in any quote citing {}", pl.col("qty_text"), pl.col("claim_id")),
+                   needs=("citations",))
+
+
+@row_rule("attribution.snapshot_hash")
+def snapshot_hash(ctx) -> Iterator[RowCheck]:
+    """With --snapshots: each source's snapshot_sha256 is the SHA-256 of a file in the folder,
+    so the archived copy is exactly the one the quotes were taken from."""
+    if ctx.snapshots is None or not ctx.column("sources", "snapshot_sha256"):
+        return
+    known = list(ctx.snapshots)
+    yield RowCheck("attribution.snapshot_hash", "sources", "snapshot_sha256",
+                   pl.col("snapshot_sha256").is_null() | pl.col("snapshot_sha256").is_in(known),
+                   pl.format("snapshot_sha256={} matches no file in the snapshots folder (changed or missing copy)", pl.col("snapshot_sha256")))
+
+
+_WS = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text)
+
+
+@row_rule("attribution.quote_in_snapshot")
+def quote_in_snapshot(ctx) -> Iterator[RowCheck]:
+    """With --snapshots: every quote occurs verbatim in its source's archived copy (runs of
+    whitespace may differ, nothing else: not quotation marks, not dashes, not case)."""
+    if ctx.snapshots is None or not (ctx.column("citations", "quote") and ctx.column("sources", "snapshot_sha256")):
+        return
+    texts = {sha: _norm(text) for sha, text in ctx.snapshots.items()}
+    cited = (
+        ctx.frame("citations").select("source_id", "quote").filter(pl.col("quote").is_not_null()).unique()
+        .join(ctx.frame("sources").select("source_id", "snapshot_sha256"), on="source_id")
+        .filter(pl.col("snapshot_sha256").is_in(list(texts)))
+    )
+    found = [_norm(q) in texts[sha] for q, sha in zip(cited["quote"], cited["snapshot_sha256"])]
+    missing = cited.filter(~pl.Series(found, dtype=pl.Boolean))
+    bad = pl.struct("source_id", "quote").is_in(missing.select(pl.struct("source_id", "quote")).to_series().implode())
+    yield RowCheck("attribution.quote_in_snapshot", "citations", "quote", ~bad,
+                   pl.format("quote={} does not occur in the snapshot of {}", show(pl.col("quote")).str.slice(0, 80), pl.col("source_id")),
+                   needs=("sources",))

@@ -1,0 +1,155 @@
+"""Unit consistency: quantities are ordered, carry a unit and the words they come from, and the
+unit suits what is counted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import polars as pl
+
+from ..quantities import numbers_in
+from ..registry import RowCheck, row_rule, show
+
+QTY = ("qty_low", "qty_best", "qty_high")
+
+# Which unit dimensions may measure which item class. Counts and ratios (shares, multiples)
+# suit most things; money is only ever currency; lengths describe systems (range, calibre).
+ITEM_DIMENSIONS = {
+    "artillery_ammunition": {"count", "ratio"},
+    "artillery_system": {"count", "ratio", "length"},
+    "rocket_system": {"count", "ratio", "length"},
+    "ballistic_missile": {"count", "ratio", "length"},
+    "drone": {"count", "ratio", "length"},
+    "air_defense": {"count", "ratio", "length"},
+    "personnel": {"count", "ratio"},
+    "fuel": {"volume", "count", "ratio"},
+    "money": {"currency", "currency_rate", "ratio"},
+    "technology": {"count", "ratio"},
+    "munitions": {"count", "ratio"},
+    "other": {"count", "ratio", "length", "volume", "currency", "currency_rate"},
+}
+# Which dimensions suit which kind of claim: a length is a capability (a range), money is a
+# payment or the value of a transfer or of production.
+CATEGORY_DIMENSIONS = {
+    "transfer": {"count", "ratio", "volume", "currency"},
+    "deployment": {"count", "ratio"},
+    "casualties": {"count", "ratio"},
+    "use": {"count", "ratio"},
+    "production": {"count", "ratio", "currency"},
+    "capability": {"count", "ratio", "length"},
+    "payment": {"currency", "currency_rate", "count", "volume", "ratio"},
+    "agreement": {"count", "ratio", "currency", "currency_rate"},
+    "other": {"count", "ratio", "length", "volume", "currency", "currency_rate"},
+}
+
+
+def _ready(ctx) -> bool:
+    return ctx.has("claims") and all(ctx.column("claims", c) for c in (*QTY, "unit", "qty_text"))
+
+
+def _dimension(ctx) -> pl.Expr:
+    ids, dims = ctx.lookup("units", "unit_id", "dimension")
+    return pl.col("unit").replace_strict(ids, dims, default=None, return_dtype=pl.String)
+
+
+@row_rule("units.order")
+def order(ctx) -> Iterator[RowCheck]:
+    """qty_low <= qty_best <= qty_high wherever present: a low above a high is a typo or
+    swapped columns."""
+    if not _ready(ctx):
+        return
+    lo, be, hi = (pl.col(c) for c in QTY)
+    bad_lb, bad_bh, bad_lh = lo > be, be > hi, lo > hi
+    ok = ~(bad_lb.fill_null(False) | bad_bh.fill_null(False) | bad_lh.fill_null(False))
+    msg = (
+        pl.when(bad_bh.fill_null(False)).then(pl.format("qty_high={} < qty_best={}", show(hi), show(be)))
+        .when(bad_lb.fill_null(False)).then(pl.format("qty_low={} > qty_best={}", show(lo), show(be)))
+        .otherwise(pl.format("qty_low={} > qty_high={}", show(lo), show(hi)))
+    )
+    yield RowCheck("units.order", "claims", "qty_high", ok, msg)
+
+
+@row_rule("units.presence")
+def presence(ctx) -> Iterator[RowCheck]:
+    """A quantity has a unit and the words it was read from; a unit goes with words too. A bare
+    number cannot be interpreted or verified. (Vague amounts such as "millions" keep their
+    words and unit with no number.)"""
+    if not _ready(ctx):
+        return
+    any_qty = pl.any_horizontal([pl.col(c).is_not_null() for c in QTY])
+    unit, text = pl.col("unit").is_not_null(), pl.col("qty_text").is_not_null()
+    yield RowCheck("units.presence", "claims", "unit", ~(any_qty | text) | unit,
+                   pl.lit("unit is empty but the claim has a quantity or qty_text"))
+    yield RowCheck("units.presence", "claims", "qty_text", ~(any_qty | unit) | text,
+                   pl.lit("qty_text is empty but the claim has a quantity or unit: copy the number phrase as printed"))
+
+
+@row_rule("units.whole_count")
+def whole_count(ctx) -> Iterator[RowCheck]:
+    """Count units hold non-negative whole numbers: 4.5 persons is a typo."""
+    if not (_ready(ctx) and ctx.has("units")):
+        return
+    is_count = _dimension(ctx) == "count"
+    for c in QTY:
+        v = pl.col(c)
+        yield RowCheck("units.whole_count", "claims", c, ~is_count.fill_null(False) | v.is_null() | ((v >= 0) & (v == v.floor())),
+                       pl.format("{}={} is not a whole number of {}", pl.lit(c), show(v), pl.col("unit")), needs=("units",))
+
+
+@row_rule("units.percent_range")
+def percent_range(ctx) -> Iterator[RowCheck]:
+    """A percentage lies between 0 and 100."""
+    if not _ready(ctx):
+        return
+    for c in QTY:
+        v = pl.col(c)
+        yield RowCheck("units.percent_range", "claims", c, (pl.col("unit") != "percent").fill_null(True) | v.is_null() | v.is_between(0, 100),
+                       pl.format("{}={} percent is outside 0..100", pl.lit(c), show(v)))
+
+
+@row_rule("units.dimension_fit")
+def dimension_fit(ctx) -> Iterator[RowCheck]:
+    """The unit's dimension fits the claim's item class and category (shells in rounds or
+    containers, troops in persons, money in currency, ranges in length): a quantity in the
+    wrong unit cannot be compared with its peers."""
+    if not (_ready(ctx) and ctx.has("units") and ctx.column("claims", "item_class") and ctx.column("claims", "category")):
+        return
+    dim = _dimension(ctx)
+    pairs = [(i, d) for i, ds in ITEM_DIMENSIONS.items() for d in ds]
+    cpairs = [(c, d) for c, ds in CATEGORY_DIMENSIONS.items() for d in ds]
+    item_ok = pl.concat_str([pl.col("item_class"), dim], separator="|").is_in([f"{i}|{d}" for i, d in pairs])
+    cat_ok = pl.concat_str([pl.col("category"), dim], separator="|").is_in([f"{c}|{d}" for c, d in cpairs])
+    yield RowCheck("units.dimension_fit", "claims", "unit", dim.is_null() | pl.col("item_class").is_null() | pl.col("category").is_null() | (item_ok & cat_ok),
+                   pl.format("unit={} ({}) does not fit item_class={} in category={}", pl.col("unit"), dim, pl.col("item_class"), pl.col("category")),
+                   needs=("units",))
+
+
+MAX_NUMBERS = 4
+
+
+@row_rule("units.qty_text")
+def qty_text_agrees(ctx) -> Iterator[RowCheck]:
+    """The numbers in qty_text agree with qty_low/best/high ("4.8 million" is 4800000, "a
+    third" is 33.3 percent, "550 miles (900 kilometers)" may be 550 mi or 900 km), and a
+    phrase that gives a number has it recorded: a claim's number must be recoverable from the
+    words that carry it."""
+    if not _ready(ctx):
+        return
+    texts = ctx.frame("claims")["qty_text"].drop_nulls().unique().to_list()
+    parsed = {t: numbers_in(t)[:MAX_NUMBERS] for t in texts}
+    cands = [
+        pl.col("qty_text").replace_strict(
+            pl.Series(texts, dtype=pl.String),
+            pl.Series([float(p[i]) if len(p) > i else None for p in parsed.values()], dtype=pl.Float64),
+            default=None, return_dtype=pl.Float64,
+        )
+        for i in range(MAX_NUMBERS)
+    ]
+    for c in QTY:
+        v = pl.col(c)
+        match = pl.any_horizontal([((v - k).abs() <= 1e-3 * k.abs().clip(lower_bound=1e-9)).fill_null(False) for k in cands])
+        yield RowCheck("units.qty_text", "claims", c, v.is_null() | match,
+                       pl.format("{}={} is not a number stated in qty_text={}", pl.lit(c), show(v), pl.col("qty_text")))
+    none = pl.all_horizontal([pl.col(c).is_null() for c in QTY])
+    yield RowCheck("units.qty_text", "claims", "qty_best", ~(none & cands[0].is_not_null()),
+                   pl.format("qty_text={} gives a number but qty_low, qty_best and qty_high are all empty", pl.col("qty_text")))
