@@ -25,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m validate", description="Validate the dprk-russia-arms data package: structure, date ordering, unit consistency, source attribution, integrity.")
+    p = _Parser(prog="python -m validate", description="Validate the dprk-russia-arms data package.")
     p.add_argument("datapackage", nargs="?", default=str(DEFAULT), help="path to datapackage.json (or its folder); default: the repository's")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="text for people, json for tools, github for workflow annotations")
     p.add_argument("--snapshots", metavar="DIR", help="folder of archived source copies: check snapshot hashes and that every quote is verbatim")

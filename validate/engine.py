@@ -120,8 +120,16 @@ def released_ids(ctx: Context, manifest_file: str | None) -> list[Finding]:
     file = ctx.tables["claims"].file
     version = ctx.manifest.get("version", "?")
     return [
-        Finding(file, None, "integrity.released_ids", "error", cid, "claim_id", cid,
-                f"claim {cid} was published in release {version} ({manifest_file}) and is missing: retract or supersede it instead of deleting it")
+        Finding(
+            file,
+            None,
+            "integrity.released_ids",
+            "error",
+            cid,
+            "claim_id",
+            cid,
+            f"claim {cid} was published in release {version} ({manifest_file}) and is missing: retract or supersede it instead of deleting it",
+        )
         for cid in sorted(published - present)
     ]
 
@@ -195,8 +203,18 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
             problem = canonical.problems(table)
             if problem:
                 line, what = problem
-                findings.append(Finding(table.file, line, "integrity.canonical", "error", None, None, None,
-                                        f"is not in canonical form: {what}; run `make fmt` (python -m validate.fmt) to fix it"))
+                findings.append(
+                    Finding(
+                        table.file,
+                        line,
+                        "integrity.canonical",
+                        "error",
+                        None,
+                        None,
+                        None,
+                        f"is not in canonical form: {what}; run `make fmt` (python -m validate.fmt) to fix it",
+                    )
+                )
     findings.extend(released_ids(ctx, manifest_file))
     summary = {
         "package": str(pkg.descriptor_path),

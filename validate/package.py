@@ -173,8 +173,7 @@ def read_table(pkg: Package, name: str, path: Path, schema: dict) -> Table | Non
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = _line_of_offset(body, exc.start)
-        add(Finding(file, line, "structure.encoding", "error", None, None, None,
-                    f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8"))
+        add(Finding(file, line, "structure.encoding", "error", None, None, None, f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8"))
         return None
     if "\x00" in text:
         line = _line_of_offset(body, body.index(b"\x00"))
@@ -192,8 +191,7 @@ def read_table(pkg: Package, name: str, path: Path, schema: dict) -> Table | Non
     table = Table(name, file, path, schema, raw, header)
     expected = table.field_names
     if len(header) > MAX_HEADER_FIELDS:
-        add(Finding(file, 1, "structure.header", "error", None, None, None,
-                    f"the header has {len(header)} columns; the schema has {len(expected)}"))
+        add(Finding(file, 1, "structure.header", "error", None, None, None, f"the header has {len(header)} columns; the schema has {len(expected)}"))
         return None
     if header != expected:
         missing = [c for c in expected if c not in header]
@@ -208,8 +206,18 @@ def read_table(pkg: Package, name: str, path: Path, schema: dict) -> Table | Non
             parts.append("duplicated " + ", ".join(dupes))
         if not parts:
             parts.append("columns out of schema order")
-        add(Finding(file, 1, "structure.header", "error", None, None, None,
-                    f"header does not match schema/{name}: {'; '.join(parts)}; expected: {','.join(expected)}"))
+        add(
+            Finding(
+                file,
+                1,
+                "structure.header",
+                "error",
+                None,
+                None,
+                None,
+                f"header does not match schema/{name}: {'; '.join(parts)}; expected: {','.join(expected)}",
+            )
+        )
         if missing or dupes:
             return None
     table.strings = _parse_rows(table, text, pkg.findings)
@@ -237,8 +245,10 @@ def _parse_rows(table: Table, text: str, findings: list[Finding]) -> pl.DataFram
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names}, strings_can_be_null=True,
-                quoted_strings_can_be_null=True, null_values=[""],
+                column_types={c: pa.string() for c in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
             ),
         )
         frame = pl.from_arrow(arrow)
@@ -265,17 +275,26 @@ def _parse_rows_slowly(table: Table, body: str, findings: list[Finding]) -> pl.D
                 start = reader.line_num + 1
                 continue
             if len(record) != width:
-                findings.append(Finding(table.file, start, "structure.row", "error", None, None, None,
-                                        f"has {len(record)} fields, the header has {width}"
-                                        + (" (a quote is not closed?)" if reader.line_num > start else "")))
+                findings.append(
+                    Finding(
+                        table.file,
+                        start,
+                        "structure.row",
+                        "error",
+                        None,
+                        None,
+                        None,
+                        f"has {len(record)} fields, the header has {width}" + (" (a quote is not closed?)" if reader.line_num > start else ""),
+                    )
+                )
             else:
-                for col, cell in zip(columns, record):
+                for col, cell in zip(columns, record, strict=True):
                     col.append(cell if cell != "" else None)
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
         findings.append(Finding(table.file, start, "structure.row", "error", None, None, None, f"cannot be parsed as CSV: {exc}"))
-    data = {n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, columns)}
+    data = {n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, columns, strict=True)}
     return pl.DataFrame(data).with_columns(pl.Series("_line", lines, dtype=pl.Int64))
 
 
@@ -296,8 +315,7 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
     assert s is not None
     key = table.primary_key
     key_expr = (
-        pl.concat_str([pl.col(k).fill_null("") for k in key], separator="/") if key and all(k in s.columns for k in key)
-        else pl.lit(None, dtype=pl.String)
+        pl.concat_str([pl.col(k).fill_null("") for k in key], separator="/") if key and all(k in s.columns for k in key) else pl.lit(None, dtype=pl.String)
     )
     casts, bad = [], []
     edtf_cols = []
@@ -318,6 +336,5 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
         if mask.any():
             rows = frame.filter(mask).select("_line", "_key").with_columns(s.filter(mask)[name].alias("v"))
             for line, k, v in rows.iter_rows():
-                findings.append(Finding(table.file, line, "structure.type", "error", k, name, v,
-                                        f"{name}={v!r} is not {_TYPE_WORDS[ftype]}"))
+                findings.append(Finding(table.file, line, "structure.type", "error", k, name, v, f"{name}={v!r} is not {_TYPE_WORDS[ftype]}"))
     table.frame = frame

@@ -12,16 +12,46 @@ from __future__ import annotations
 import re
 
 WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2, "dozen": 12}
 # Fractions and multiples that stand for a number on their own; fractions are in percent,
 # rounded to one decimal as a person would type them.
-FRACTIONS = {"half": 50.0, "a third": 33.3, "one third": 33.3, "two thirds": 66.7, "a quarter": 25.0,
-             "three quarters": 75.0, "twice": 2.0, "double": 2.0, "doubling": 2.0, "tripled": 3.0,
-             "tripling": 3.0, "triple": 3.0, "quadrupled": 4.0}
+FRACTIONS = {
+    "half": 50.0,
+    "a third": 33.3,
+    "one third": 33.3,
+    "two thirds": 66.7,
+    "a quarter": 25.0,
+    "three quarters": 75.0,
+    "twice": 2.0,
+    "double": 2.0,
+    "doubling": 2.0,
+    "tripled": 3.0,
+    "tripling": 3.0,
+    "triple": 3.0,
+    "quadrupled": 4.0,
+}
 
 _NUM = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?",

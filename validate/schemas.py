@@ -61,10 +61,7 @@ def to_pandera_check(check: RowCheck) -> pa.Check:
 
 def table_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, pa.DataFrameSchema]:
     """Column and type schemas for each table (no cross-table rules)."""
-    return {
-        name: pa.DataFrameSchema(columns(load_table_schema(name, schema_dir)), name=name, strict=False)
-        for name in TABLES
-    }
+    return {name: pa.DataFrameSchema(columns(load_table_schema(name, schema_dir)), name=name, strict=False) for name in TABLES}
 
 
 def package_schemas(ctx) -> tuple[dict[str, pa.DataFrameSchema], dict[str, RowCheck]]:

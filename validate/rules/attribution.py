@@ -8,10 +8,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from ..registry import RowCheck, file_rule, row_rule, show
-
-file_rule("attribution.snapshots", """
-    With --snapshots DIR, the folder can be read: the hash and quote checks need it.""")
+from ..registry import RowCheck, row_rule, show
 
 
 @row_rule("attribution.claim_cited")
@@ -19,8 +16,14 @@ def claim_cited(ctx) -> Iterator[RowCheck]:
     """Every claim has at least one citation: an uncited claim is a number from nowhere."""
     if ctx.has("claims", "citations"):
         cited = ctx.frame("citations")["claim_id"].drop_nulls().unique()
-        yield RowCheck("attribution.claim_cited", "claims", "claim_id", pl.col("claim_id").is_null() | pl.col("claim_id").is_in(cited.implode()),
-                       pl.format("claim {} has no citation in citations.csv", pl.col("claim_id")), needs=("citations",))
+        yield RowCheck(
+            "attribution.claim_cited",
+            "claims",
+            "claim_id",
+            pl.col("claim_id").is_null() | pl.col("claim_id").is_in(cited.implode()),
+            pl.format("claim {} has no citation in citations.csv", pl.col("claim_id")),
+            needs=("citations",),
+        )
 
 
 @row_rule("attribution.source_cited")
@@ -29,8 +32,14 @@ def source_cited(ctx) -> Iterator[RowCheck]:
     entered or a leftover."""
     if ctx.has("sources", "citations"):
         cited = ctx.frame("citations")["source_id"].drop_nulls().unique()
-        yield RowCheck("attribution.source_cited", "sources", "source_id", pl.col("source_id").is_null() | pl.col("source_id").is_in(cited.implode()),
-                       pl.format("source {} is not cited by any claim", pl.col("source_id")), needs=("citations",))
+        yield RowCheck(
+            "attribution.source_cited",
+            "sources",
+            "source_id",
+            pl.col("source_id").is_null() | pl.col("source_id").is_in(cited.implode()),
+            pl.format("source {} is not cited by any claim", pl.col("source_id")),
+            needs=("citations",),
+        )
 
 
 @row_rule("attribution.qty_text_in_quote")
@@ -40,15 +49,20 @@ def qty_text_in_quote(ctx) -> Iterator[RowCheck]:
     if not (ctx.column("claims", "qty_text") and ctx.column("citations", "quote")):
         return
     pairs = (
-        ctx.frame("citations").select("claim_id", "quote")
+        ctx.frame("citations")
+        .select("claim_id", "quote")
         .join(ctx.frame("claims").select("claim_id", "qty_text").filter(pl.col("qty_text").is_not_null()), on="claim_id")
         .filter(pl.col("quote").str.contains(pl.col("qty_text"), literal=True))
     )
     ok_ids = pairs["claim_id"].unique()
-    yield RowCheck("attribution.qty_text_in_quote", "claims", "qty_text",
-                   pl.col("qty_text").is_null() | pl.col("claim_id").is_in(ok_ids.implode()),
-                   pl.format("qty_text={} does not occur in any quote citing {}", pl.col("qty_text"), pl.col("claim_id")),
-                   needs=("citations",))
+    yield RowCheck(
+        "attribution.qty_text_in_quote",
+        "claims",
+        "qty_text",
+        pl.col("qty_text").is_null() | pl.col("claim_id").is_in(ok_ids.implode()),
+        pl.format("qty_text={} does not occur in any quote citing {}", pl.col("qty_text"), pl.col("claim_id")),
+        needs=("citations",),
+    )
 
 
 @row_rule("attribution.snapshot_hash")
@@ -58,9 +72,13 @@ def snapshot_hash(ctx) -> Iterator[RowCheck]:
     if ctx.snapshots is None or not ctx.column("sources", "snapshot_sha256"):
         return
     known = list(ctx.snapshots)
-    yield RowCheck("attribution.snapshot_hash", "sources", "snapshot_sha256",
-                   pl.col("snapshot_sha256").is_null() | pl.col("snapshot_sha256").is_in(known),
-                   pl.format("snapshot_sha256={} matches no file in the snapshots folder (changed or missing copy)", pl.col("snapshot_sha256")))
+    yield RowCheck(
+        "attribution.snapshot_hash",
+        "sources",
+        "snapshot_sha256",
+        pl.col("snapshot_sha256").is_null() | pl.col("snapshot_sha256").is_in(known),
+        pl.format("snapshot_sha256={} matches no file in the snapshots folder (changed or missing copy)", pl.col("snapshot_sha256")),
+    )
 
 
 _WS = re.compile(r"\s+")
@@ -78,13 +96,21 @@ def quote_in_snapshot(ctx) -> Iterator[RowCheck]:
         return
     texts = {sha: _norm(text) for sha, text in ctx.snapshots.items()}
     cited = (
-        ctx.frame("citations").select("source_id", "quote").filter(pl.col("quote").is_not_null()).unique()
+        ctx.frame("citations")
+        .select("source_id", "quote")
+        .filter(pl.col("quote").is_not_null())
+        .unique()
         .join(ctx.frame("sources").select("source_id", "snapshot_sha256"), on="source_id")
         .filter(pl.col("snapshot_sha256").is_in(list(texts)))
     )
-    found = [_norm(q) in texts[sha] for q, sha in zip(cited["quote"], cited["snapshot_sha256"])]
+    found = [_norm(q) in texts[sha] for q, sha in zip(cited["quote"], cited["snapshot_sha256"], strict=True)]
     missing = cited.filter(~pl.Series(found, dtype=pl.Boolean))
     bad = pl.struct("source_id", "quote").is_in(missing.select(pl.struct("source_id", "quote")).to_series().implode())
-    yield RowCheck("attribution.quote_in_snapshot", "citations", "quote", ~bad,
-                   pl.format("quote={} does not occur in the snapshot of {}", show(pl.col("quote")).str.slice(0, 80), pl.col("source_id")),
-                   needs=("sources",))
+    yield RowCheck(
+        "attribution.quote_in_snapshot",
+        "citations",
+        "quote",
+        ~bad,
+        pl.format("quote={} does not occur in the snapshot of {}", show(pl.col("quote")).str.slice(0, 80), pl.col("source_id")),
+        needs=("sources",),
+    )

@@ -28,8 +28,9 @@ def parse(ctx) -> Iterator[RowCheck]:
     from ..edtf import FORMS
 
     for table, c in _edtf(ctx):
-        yield RowCheck("dates.parse", table, c, pl.col(f"{c}__edtf_ok"),
-                       pl.format("{}={} is not an EDTF date this package accepts: " + FORMS, pl.lit(c), show(pl.col(c))))
+        yield RowCheck(
+            "dates.parse", table, c, pl.col(f"{c}__edtf_ok"), pl.format("{}={} is not an EDTF date this package accepts: " + FORMS, pl.lit(c), show(pl.col(c)))
+        )
 
 
 @row_rule("dates.interval")
@@ -37,8 +38,13 @@ def interval(ctx) -> Iterator[RowCheck]:
     """An interval starts no later than it ends (2024-06/2023-09 is a typo)."""
     for table, c in _edtf(ctx):
         s, e = pl.col(f"{c}_start"), pl.col(f"{c}_end")
-        yield RowCheck("dates.interval", table, c, s.is_null() | e.is_null() | (s <= e),
-                       pl.format("{}={} starts ({}) after it ends ({})", pl.lit(c), show(pl.col(c)), s, e))
+        yield RowCheck(
+            "dates.interval",
+            table,
+            c,
+            s.is_null() | e.is_null() | (s <= e),
+            pl.format("{}={} starts ({}) after it ends ({})", pl.lit(c), show(pl.col(c)), s, e),
+        )
 
 
 @row_rule("dates.period_stated")
@@ -52,9 +58,11 @@ def period_vs_stated(ctx) -> Iterator[RowCheck]:
     ss, se = pl.col("stated_start"), pl.col("stated_end")
     forecast = pl.col("stance") == "forecasts"
     ok = pl.when(forecast).then(pe.is_null() | ss.is_null() | (pe >= ss)).otherwise(ps.is_null() | se.is_null() | (ps <= se))
-    msg = pl.when(forecast).then(
-        pl.format("period={} ends ({}) before the forecast was stated ({})", show(pl.col("period")), pe, show(pl.col("stated")))
-    ).otherwise(pl.format("period={} starts ({}) after the claim was stated ({})", show(pl.col("period")), ps, show(pl.col("stated"))))
+    msg = (
+        pl.when(forecast)
+        .then(pl.format("period={} ends ({}) before the forecast was stated ({})", show(pl.col("period")), pe, show(pl.col("stated"))))
+        .otherwise(pl.format("period={} starts ({}) after the claim was stated ({})", show(pl.col("period")), ps, show(pl.col("stated"))))
+    )
     yield RowCheck("dates.period_stated", "claims", "period", ok, msg)
 
 
@@ -65,15 +73,22 @@ def stated_vs_published(ctx) -> Iterator[RowCheck]:
     if not (ctx.column("claims", "stated_start") and ctx.column("sources", "published_end") and ctx.has("citations")):
         return
     latest = (
-        ctx.frame("citations").select("claim_id", "source_id")
+        ctx.frame("citations")
+        .select("claim_id", "source_id")
         .join(ctx.frame("sources").select("source_id", "published_end", "published"), on="source_id", how="inner")
-        .sort("published_end").unique("claim_id", keep="first")
+        .sort("published_end")
+        .unique("claim_id", keep="first")
     )
     limit = pl.col("claim_id").replace_strict(latest["claim_id"], latest["published_end"], default=None, return_dtype=pl.Date)
     by = pl.col("claim_id").replace_strict(latest["claim_id"], latest["source_id"], default=None, return_dtype=pl.String)
-    yield RowCheck("dates.stated_published", "claims", "stated", pl.col("stated_start").is_null() | limit.is_null() | (pl.col("stated_start") <= limit),
-                   pl.format("stated={} is after {} was published (at the latest {})", show(pl.col("stated")), by, limit),
-                   needs=("citations", "sources"))
+    yield RowCheck(
+        "dates.stated_published",
+        "claims",
+        "stated",
+        pl.col("stated_start").is_null() | limit.is_null() | (pl.col("stated_start") <= limit),
+        pl.format("stated={} is after {} was published (at the latest {})", show(pl.col("stated")), by, limit),
+        needs=("citations", "sources"),
+    )
 
 
 @row_rule("dates.published_accessed")
@@ -82,8 +97,13 @@ def published_vs_accessed(ctx) -> Iterator[RowCheck]:
     document."""
     if ctx.column("sources", "published_start") and ctx.column("sources", "accessed"):
         ps, acc = pl.col("published_start"), pl.col("accessed")
-        yield RowCheck("dates.published_accessed", "sources", "published", ps.is_null() | acc.is_null() | (ps <= acc),
-                       pl.format("published={} is after accessed={}", show(pl.col("published")), acc))
+        yield RowCheck(
+            "dates.published_accessed",
+            "sources",
+            "published",
+            ps.is_null() | acc.is_null() | (ps <= acc),
+            pl.format("published={} is after accessed={}", show(pl.col("published")), acc),
+        )
 
 
 @row_rule("dates.future")
@@ -103,8 +123,13 @@ def future(ctx) -> Iterator[RowCheck]:
         for fld in name.fields:
             if fld.get("type") == "date" and fld["name"] in name.frame.columns:
                 c = fld["name"]
-                yield RowCheck("dates.future", table, c, pl.col(c).is_null() | (pl.col(c) <= as_of),
-                               pl.format("{}={} is after the as-of date " + ctx.as_of.isoformat(), pl.lit(c), pl.col(c)))
+                yield RowCheck(
+                    "dates.future",
+                    table,
+                    c,
+                    pl.col(c).is_null() | (pl.col(c) <= as_of),
+                    pl.format("{}={} is after the as-of date " + ctx.as_of.isoformat(), pl.lit(c), pl.col(c)),
+                )
 
 
 @row_rule("dates.supersede_order")
@@ -115,10 +140,13 @@ def supersede_order(ctx) -> Iterator[RowCheck]:
         return
     ids, ends = ctx.lookup("claims", "claim_id", "stated_end")
     by_end = pl.col("superseded_by").replace_strict(ids, ends, default=None, return_dtype=pl.Date)
-    yield RowCheck("dates.supersede_order", "claims", "superseded_by",
-                   by_end.is_null() | pl.col("stated_start").is_null() | (by_end >= pl.col("stated_start")),
-                   pl.format("superseded_by={} was stated (at the latest {}) before this claim (stated={})",
-                             pl.col("superseded_by"), by_end, show(pl.col("stated"))))
+    yield RowCheck(
+        "dates.supersede_order",
+        "claims",
+        "superseded_by",
+        by_end.is_null() | pl.col("stated_start").is_null() | (by_end >= pl.col("stated_start")),
+        pl.format("superseded_by={} was stated (at the latest {}) before this claim (stated={})", pl.col("superseded_by"), by_end, show(pl.col("stated"))),
+    )
 
 
 @row_rule("dates.inferred_note", severity="warning")
@@ -129,5 +157,10 @@ def inferred_note(ctx) -> Iterator[RowCheck]:
     for table, c in _edtf(ctx):
         if c == "period" or not ctx.column(table, "notes"):
             continue
-        yield RowCheck("dates.inferred_note", table, c, ~(pl.col(c).str.contains(r"[~?%]") & pl.col("notes").is_null()),
-                       pl.format("{}={} is approximate or uncertain but notes do not say what it was inferred from", pl.lit(c), pl.col(c)))
+        yield RowCheck(
+            "dates.inferred_note",
+            table,
+            c,
+            ~(pl.col(c).str.contains(r"[~?%]") & pl.col("notes").is_null()),
+            pl.format("{}={} is approximate or uncertain but notes do not say what it was inferred from", pl.lit(c), pl.col(c)),
+        )

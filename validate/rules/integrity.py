@@ -9,13 +9,19 @@ import polars as pl
 
 from ..registry import RowCheck, file_rule, row_rule, show
 
-file_rule("integrity.canonical", """
+file_rule(
+    "integrity.canonical",
+    """
     CSV files are canonical (UTF-8 without BOM, LF line ends, header in schema order, rows
     sorted by primary key, minimal quoting): diffs between versions then show only real
-    changes. `make fmt` rewrites the files into this form.""")
-file_rule("integrity.released_ids", """
+    changes. `make fmt` rewrites the files into this form.""",
+)
+file_rule(
+    "integrity.released_ids",
+    """
     Claim ids published in an earlier release (releases/*.json) are never removed: a wrong
-    claim is retracted or superseded, so citations of the dataset keep resolving.""")
+    claim is retracted or superseded, so citations of the dataset keep resolving.""",
+)
 
 # =, +, @, tab and CR start formulas in spreadsheets; "-" too unless it starts a number.
 FORMULA_RE = r"^(?:[=+@\t\r]|-(?:[^0-9]|$))"
@@ -32,8 +38,13 @@ def formula(ctx) -> Iterator[RowCheck]:
         for fld in table.fields:
             c = fld["name"]
             if fld.get("type", "string") == "string" and c in table.frame.columns:
-                yield RowCheck("integrity.formula", name, c, ~pl.col(c).str.contains(FORMULA_RE).fill_null(False),
-                               pl.format("{}={} starts with a spreadsheet formula trigger", pl.lit(c), show(pl.col(c)).str.slice(0, 60)))
+                yield RowCheck(
+                    "integrity.formula",
+                    name,
+                    c,
+                    ~pl.col(c).str.contains(FORMULA_RE).fill_null(False),
+                    pl.format("{}={} starts with a spreadsheet formula trigger", pl.lit(c), show(pl.col(c)).str.slice(0, 60)),
+                )
 
 
 @row_rule("integrity.url_scheme")
@@ -46,8 +57,13 @@ def url_scheme(ctx) -> Iterator[RowCheck]:
         for fld in table.fields:
             c = fld["name"]
             if fld.get("format") == "uri" and c in table.frame.columns:
-                yield RowCheck("integrity.url_scheme", name, c, pl.col(c).is_null() | pl.col(c).str.contains(r"^https?://[^\s/]+\S*$"),
-                               pl.format("{}={} is not an http(s) URL", pl.lit(c), show(pl.col(c))))
+                yield RowCheck(
+                    "integrity.url_scheme",
+                    name,
+                    c,
+                    pl.col(c).is_null() | pl.col(c).str.contains(r"^https?://[^\s/]+\S*$"),
+                    pl.format("{}={} is not an http(s) URL", pl.lit(c), show(pl.col(c))),
+                )
 
 
 @row_rule("integrity.superseded")
@@ -59,6 +75,14 @@ def superseded(ctx) -> Iterator[RowCheck]:
     is_sup = pl.col("status") == "superseded"
     has_by = pl.col("superseded_by").is_not_null()
     ok = (is_sup.fill_null(False) == has_by) & (pl.col("superseded_by") != pl.col("claim_id")).fill_null(True)
-    yield RowCheck("integrity.superseded", "claims", "superseded_by", ok,
-                   pl.format("status={} with superseded_by={}: a superseded claim names its replacement (another claim), other claims leave it empty",
-                             show(pl.col("status")), show(pl.col("superseded_by"))))
+    yield RowCheck(
+        "integrity.superseded",
+        "claims",
+        "superseded_by",
+        ok,
+        pl.format(
+            "status={} with superseded_by={}: a superseded claim names its replacement (another claim), other claims leave it empty",
+            show(pl.col("status")),
+            show(pl.col("superseded_by")),
+        ),
+    )

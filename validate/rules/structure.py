@@ -14,21 +14,36 @@ import polars as pl
 
 from ..registry import RowCheck, file_rule, row_rule, show
 
-file_rule("structure.descriptor", """
+file_rule(
+    "structure.descriptor",
+    """
     The descriptor is a valid Frictionless Data Package v2 (checked by frictionless) with the
     name, version, licence and the six resources this dataset promises; downstream tools rely
-    on it to find and type every table.""")
-file_rule("structure.header", """
+    on it to find and type every table.""",
+)
+file_rule(
+    "structure.header",
+    """
     The header names the schema's fields, in schema order: a renamed, missing or extra column
-    would silently shift what every tool reads.""")
-file_rule("structure.row", """
+    would silently shift what every tool reads.""",
+)
+file_rule(
+    "structure.row",
+    """
     Every record has as many fields as the header; a ragged row or an unclosed quote means
-    values have moved into the wrong columns.""")
-file_rule("structure.encoding", """
-    Files are UTF-8 text: anything else garbles names and quotes.""")
-file_rule("structure.type", """
+    values have moved into the wrong columns.""",
+)
+file_rule(
+    "structure.encoding",
+    """
+    Files are UTF-8 text: anything else garbles names and quotes.""",
+)
+file_rule(
+    "structure.type",
+    """
     Every cell parses as its field's type (number, ISO date); a value that does not would be
-    dropped to null by typed readers.""")
+    dropped to null by typed readers.""",
+)
 
 
 def _fields(ctx) -> Iterator[tuple[str, dict]]:
@@ -68,8 +83,13 @@ def enum(ctx) -> Iterator[RowCheck]:
         if values is not None:
             c = fld["name"]
             shown = ", ".join(str(v) for v in values)
-            yield RowCheck("structure.enum", table, c, pl.col(c).is_in(values),
-                           pl.format("{}={} is not one of: " + shown.replace("{", "{{").replace("}", "}}"), pl.lit(c), show(pl.col(c))))
+            yield RowCheck(
+                "structure.enum",
+                table,
+                c,
+                pl.col(c).is_in(values),
+                pl.format("{}={} is not one of: " + shown.replace("{", "{{").replace("}", "}}"), pl.lit(c), show(pl.col(c))),
+            )
 
 
 @row_rule("structure.pattern")
@@ -81,8 +101,13 @@ def pattern(ctx) -> Iterator[RowCheck]:
         if pat:
             c = fld["name"]
             anchored = pat if pat.startswith("^") else f"^(?:{pat})$"
-            yield RowCheck("structure.pattern", table, c, pl.col(c).str.contains(anchored),
-                           pl.format("{}={} does not match " + anchored.replace("{", "{{").replace("}", "}}"), pl.lit(c), show(pl.col(c))))
+            yield RowCheck(
+                "structure.pattern",
+                table,
+                c,
+                pl.col(c).str.contains(anchored),
+                pl.format("{}={} does not match " + anchored.replace("{", "{{").replace("}", "}}"), pl.lit(c), show(pl.col(c))),
+            )
 
 
 @row_rule("structure.range")
@@ -100,23 +125,42 @@ def ranges(ctx) -> Iterator[RowCheck]:
         cons = fld.get("constraints", {})
         for key, (test, words) in ops.items():
             if key in cons and fld.get("type") in ("number", "integer"):
-                yield RowCheck("structure.range", table, c, test(pl.col(c), cons[key]),
-                               pl.format("{}={} is {} " + str(cons[key]), pl.lit(c), show(pl.col(c)), pl.lit(words)))
+                yield RowCheck(
+                    "structure.range",
+                    table,
+                    c,
+                    test(pl.col(c), cons[key]),
+                    pl.format("{}={} is {} " + str(cons[key]), pl.lit(c), show(pl.col(c)), pl.lit(words)),
+                )
         length = pl.col(c).str.len_chars()
         if "minLength" in cons:
-            yield RowCheck("structure.range", table, c, length >= cons["minLength"],
-                           pl.format("{} has {} characters, fewer than " + str(cons["minLength"]), pl.lit(c), length))
+            yield RowCheck(
+                "structure.range",
+                table,
+                c,
+                length >= cons["minLength"],
+                pl.format("{} has {} characters, fewer than " + str(cons["minLength"]), pl.lit(c), length),
+            )
         if "maxLength" in cons:
-            yield RowCheck("structure.range", table, c, length <= cons["maxLength"],
-                           pl.format("{} has {} characters, more than " + str(cons["maxLength"]), pl.lit(c), length))
+            yield RowCheck(
+                "structure.range",
+                table,
+                c,
+                length <= cons["maxLength"],
+                pl.format("{} has {} characters, more than " + str(cons["maxLength"]), pl.lit(c), length),
+            )
 
 
 def _duplicates(rule: str, table: str, cols: list[str], what: str) -> RowCheck:
     first = pl.col("_line").first().over(cols)
-    return RowCheck(rule, table, cols[-1], pl.struct(cols).is_first_distinct() | pl.any_horizontal([pl.col(c).is_null() for c in cols]),
-                    pl.format(f"duplicate {what} ({'/'.join(cols)}={{}}), first at line {{}}",
-                              pl.concat_str([show(pl.col(c)) for c in cols], separator="/"), first),
-                    pl.concat_str([show(pl.col(c)) for c in cols], separator="/"))
+    return RowCheck(
+        rule,
+        table,
+        cols[-1],
+        pl.struct(cols).is_first_distinct() | pl.any_horizontal([pl.col(c).is_null() for c in cols]),
+        pl.format(f"duplicate {what} ({'/'.join(cols)}={{}}), first at line {{}}", pl.concat_str([show(pl.col(c)) for c in cols], separator="/"), first),
+        pl.concat_str([show(pl.col(c)) for c in cols], separator="/"),
+    )
 
 
 @row_rule("structure.primary_key")
@@ -158,5 +202,11 @@ def foreign_keys(ctx) -> Iterator[RowCheck]:
             if not (ctx.column(name, c) and ctx.column(target, rc)):
                 continue
             keys = ctx.frame(target)[rc].drop_nulls().unique()
-            yield RowCheck("structure.foreign_key", name, c, pl.col(c).is_null() | pl.col(c).is_in(keys.implode()),
-                           pl.format(f"{c}={{}} is not a {rc} in {target}", show(pl.col(c))), needs=(target,))
+            yield RowCheck(
+                "structure.foreign_key",
+                name,
+                c,
+                pl.col(c).is_null() | pl.col(c).is_in(keys.implode()),
+                pl.format(f"{c}={{}} is not a {rc} in {target}", show(pl.col(c))),
+                needs=(target,),
+            )

@@ -62,8 +62,10 @@ def order(ctx) -> Iterator[RowCheck]:
     bad_lb, bad_bh, bad_lh = lo > be, be > hi, lo > hi
     ok = ~(bad_lb.fill_null(False) | bad_bh.fill_null(False) | bad_lh.fill_null(False))
     msg = (
-        pl.when(bad_bh.fill_null(False)).then(pl.format("qty_high={} < qty_best={}", show(hi), show(be)))
-        .when(bad_lb.fill_null(False)).then(pl.format("qty_low={} > qty_best={}", show(lo), show(be)))
+        pl.when(bad_bh.fill_null(False))
+        .then(pl.format("qty_high={} < qty_best={}", show(hi), show(be)))
+        .when(bad_lb.fill_null(False))
+        .then(pl.format("qty_low={} > qty_best={}", show(lo), show(be)))
         .otherwise(pl.format("qty_low={} > qty_high={}", show(lo), show(hi)))
     )
     yield RowCheck("units.order", "claims", "qty_high", ok, msg)
@@ -78,10 +80,14 @@ def presence(ctx) -> Iterator[RowCheck]:
         return
     any_qty = pl.any_horizontal([pl.col(c).is_not_null() for c in QTY])
     unit, text = pl.col("unit").is_not_null(), pl.col("qty_text").is_not_null()
-    yield RowCheck("units.presence", "claims", "unit", ~(any_qty | text) | unit,
-                   pl.lit("unit is empty but the claim has a quantity or qty_text"))
-    yield RowCheck("units.presence", "claims", "qty_text", ~(any_qty | unit) | text,
-                   pl.lit("qty_text is empty but the claim has a quantity or unit: copy the number phrase as printed"))
+    yield RowCheck("units.presence", "claims", "unit", ~(any_qty | text) | unit, pl.lit("unit is empty but the claim has a quantity or qty_text"))
+    yield RowCheck(
+        "units.presence",
+        "claims",
+        "qty_text",
+        ~(any_qty | unit) | text,
+        pl.lit("qty_text is empty but the claim has a quantity or unit: copy the number phrase as printed"),
+    )
 
 
 @row_rule("units.whole_count")
@@ -92,8 +98,14 @@ def whole_count(ctx) -> Iterator[RowCheck]:
     is_count = _dimension(ctx) == "count"
     for c in QTY:
         v = pl.col(c)
-        yield RowCheck("units.whole_count", "claims", c, ~is_count.fill_null(False) | v.is_null() | ((v >= 0) & (v == v.floor())),
-                       pl.format("{}={} is not a whole number of {}", pl.lit(c), show(v), pl.col("unit")), needs=("units",))
+        yield RowCheck(
+            "units.whole_count",
+            "claims",
+            c,
+            ~is_count.fill_null(False) | v.is_null() | ((v >= 0) & (v == v.floor())),
+            pl.format("{}={} is not a whole number of {}", pl.lit(c), show(v), pl.col("unit")),
+            needs=("units",),
+        )
 
 
 @row_rule("units.percent_range")
@@ -103,8 +115,13 @@ def percent_range(ctx) -> Iterator[RowCheck]:
         return
     for c in QTY:
         v = pl.col(c)
-        yield RowCheck("units.percent_range", "claims", c, (pl.col("unit") != "percent").fill_null(True) | v.is_null() | v.is_between(0, 100),
-                       pl.format("{}={} percent is outside 0..100", pl.lit(c), show(v)))
+        yield RowCheck(
+            "units.percent_range",
+            "claims",
+            c,
+            (pl.col("unit") != "percent").fill_null(True) | v.is_null() | v.is_between(0, 100),
+            pl.format("{}={} percent is outside 0..100", pl.lit(c), show(v)),
+        )
 
 
 @row_rule("units.dimension_fit")
@@ -119,9 +136,14 @@ def dimension_fit(ctx) -> Iterator[RowCheck]:
     cpairs = [(c, d) for c, ds in CATEGORY_DIMENSIONS.items() for d in ds]
     item_ok = pl.concat_str([pl.col("item_class"), dim], separator="|").is_in([f"{i}|{d}" for i, d in pairs])
     cat_ok = pl.concat_str([pl.col("category"), dim], separator="|").is_in([f"{c}|{d}" for c, d in cpairs])
-    yield RowCheck("units.dimension_fit", "claims", "unit", dim.is_null() | pl.col("item_class").is_null() | pl.col("category").is_null() | (item_ok & cat_ok),
-                   pl.format("unit={} ({}) does not fit item_class={} in category={}", pl.col("unit"), dim, pl.col("item_class"), pl.col("category")),
-                   needs=("units",))
+    yield RowCheck(
+        "units.dimension_fit",
+        "claims",
+        "unit",
+        dim.is_null() | pl.col("item_class").is_null() | pl.col("category").is_null() | (item_ok & cat_ok),
+        pl.format("unit={} ({}) does not fit item_class={} in category={}", pl.col("unit"), dim, pl.col("item_class"), pl.col("category")),
+        needs=("units",),
+    )
 
 
 MAX_NUMBERS = 4
@@ -141,15 +163,22 @@ def qty_text_agrees(ctx) -> Iterator[RowCheck]:
         pl.col("qty_text").replace_strict(
             pl.Series(texts, dtype=pl.String),
             pl.Series([float(p[i]) if len(p) > i else None for p in parsed.values()], dtype=pl.Float64),
-            default=None, return_dtype=pl.Float64,
+            default=None,
+            return_dtype=pl.Float64,
         )
         for i in range(MAX_NUMBERS)
     ]
     for c in QTY:
         v = pl.col(c)
         match = pl.any_horizontal([((v - k).abs() <= 1e-3 * k.abs().clip(lower_bound=1e-9)).fill_null(False) for k in cands])
-        yield RowCheck("units.qty_text", "claims", c, v.is_null() | match,
-                       pl.format("{}={} is not a number stated in qty_text={}", pl.lit(c), show(v), pl.col("qty_text")))
+        yield RowCheck(
+            "units.qty_text", "claims", c, v.is_null() | match, pl.format("{}={} is not a number stated in qty_text={}", pl.lit(c), show(v), pl.col("qty_text"))
+        )
     none = pl.all_horizontal([pl.col(c).is_null() for c in QTY])
-    yield RowCheck("units.qty_text", "claims", "qty_best", ~(none & cands[0].is_not_null()),
-                   pl.format("qty_text={} gives a number but qty_low, qty_best and qty_high are all empty", pl.col("qty_text")))
+    yield RowCheck(
+        "units.qty_text",
+        "claims",
+        "qty_best",
+        ~(none & cands[0].is_not_null()),
+        pl.format("qty_text={} gives a number but qty_low, qty_best and qty_high are all empty", pl.col("qty_text")),
+    )
