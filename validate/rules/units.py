@@ -110,7 +110,8 @@ def whole_count(ctx) -> Iterator[RowCheck]:
 
 @row_rule("units.percent_range")
 def percent_range(ctx) -> Iterator[RowCheck]:
-    """A percentage lies between 0 and 100."""
+    """A percentage lies between 0 and 100: a share above the whole is a typo or a number in
+    the wrong unit."""
     if not _ready(ctx):
         return
     for c in QTY:
