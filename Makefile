@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 SNAPSHOTS ?= ../shared/snapshots
 SNAPSHOT_ARG := $(if $(wildcard $(SNAPSHOTS)/*),--snapshots $(SNAPSHOTS),)
 
-.PHONY: setup validate test fmt lint lock bench fuzz clean
+.PHONY: setup validate test fmt lint lock docs bench fuzz clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,9 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	SNAPSHOTS=$(abspath $(SNAPSHOTS)) $(PY) -m pytest -q
+
+docs: $(STAMP)
+	$(PY) -m validate.summary
 
 fmt: $(STAMP)
 	$(PY) -m validate.fmt

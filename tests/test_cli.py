@@ -46,8 +46,16 @@ def test_json_report_shape(pkg):
     assert set(doc) == {"valid", "package", "version", "as_of", "counts", "rows", "rules", "findings"}
     assert doc["valid"] is False and doc["as_of"] == "2026-11-22" and doc["counts"]["error"] >= 1
     f = next(f for f in doc["findings"] if f["rule"] == "structure.enum")
-    assert f == {"file": "data/claims.csv", "line": line, "rule": "structure.enum", "severity": "error", "key": key,
-                 "column": "category", "value": "bogus", "message": f["message"]}
+    assert f == {
+        "file": "data/claims.csv",
+        "line": line,
+        "rule": "structure.enum",
+        "severity": "error",
+        "key": key,
+        "column": "category",
+        "value": "bogus",
+        "message": f["message"],
+    }
     warnings = [f for f in doc["findings"] if f["severity"] == "warning"]
     assert all(w["rule"] == "dates.inferred_note" for w in warnings)
 

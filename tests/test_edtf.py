@@ -32,8 +32,12 @@ def reference(value: str) -> tuple[dt.date | None, dt.date | None]:
 
 
 DATES = st.builds(
-    lambda y, m, d, q, prec: (f"{y:04d}" + (f"-{m:02d}" if prec > 0 else "") + (f"-{d:02d}" if prec > 1 else "") + q),
-    st.integers(1950, 2030), st.integers(1, 12), st.integers(1, 28), st.sampled_from(["", "~", "?", "%"]), st.integers(0, 2),
+    lambda y, m, d, q, prec: f"{y:04d}" + (f"-{m:02d}" if prec > 0 else "") + (f"-{d:02d}" if prec > 1 else "") + q,
+    st.integers(1950, 2030),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.sampled_from(["", "~", "?", "%"]),
+    st.integers(0, 2),
 )
 
 

@@ -199,7 +199,7 @@ FAULTS = {
     "attribution.snapshot_hash": edit("sources", dw_source, snapshot_sha256="0" * 64),
     "attribution.quote_in_snapshot": change_quote,
     "integrity.canonical": crlf,
-    "integrity.formula": claim_fault("notes", "=HYPERLINK(\"http://example.org\")"),
+    "integrity.formula": claim_fault("notes", '=HYPERLINK("http://example.org")'),
     "integrity.url_scheme": edit("sources", dw_source, url="javascript:alert(1)"),
     "integrity.superseded": superseded_without_target,
     "integrity.released_ids": released,
