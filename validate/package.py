@@ -148,10 +148,56 @@ def resource_schema(pkg: Package, index: int, resource: object, allow_remote: bo
         schema = _read_json(_inside(pkg.root, schema, f"{where} schema", allow_remote), f"{where} schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         raise UsageError(f"{where}: 'schema' must be a Table Schema object (or a path to one) with a 'fields' list")
-    for i, fld in enumerate(schema["fields"]):
-        if not isinstance(fld, dict) or not isinstance(fld.get("name"), str):
-            raise UsageError(f"{where}: schema field {i} must be an object with a string 'name'")
+    check_schema_shape(schema, f"{where} schema")
     return name, target, schema
+
+
+def _names(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def check_schema_shape(schema: dict, where: str) -> None:
+    """Refuse a Table Schema whose parts have the wrong JSON types (the rules rely on them);
+    frictionless reports finer problems as structure.descriptor findings."""
+    names = []
+    for i, fld in enumerate(schema["fields"]):
+        if not isinstance(fld, dict) or not isinstance(fld.get("name"), str) or not fld["name"]:
+            raise UsageError(f"{where}: field {i} must be an object with a non-empty string 'name'")
+        if not isinstance(fld.get("type", "string"), str):
+            raise UsageError(f"{where}: field {fld['name']!r}: 'type' must be a string")
+        cons = fld.get("constraints", {})
+        if not isinstance(cons, dict):
+            raise UsageError(f"{where}: field {fld['name']!r}: 'constraints' must be an object")
+        if "pattern" in cons:
+            if not isinstance(cons["pattern"], str):
+                raise UsageError(f"{where}: field {fld['name']!r}: 'pattern' must be a string")
+            try:
+                pl.Series([""], dtype=pl.String).str.contains(cons["pattern"])
+            except Exception:
+                raise UsageError(f"{where}: field {fld['name']!r}: 'pattern' {cons['pattern']!r} is not a valid regular expression") from None
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"):
+            if key in cons and (isinstance(cons[key], bool) or not isinstance(cons[key], int | float)):
+                raise UsageError(f"{where}: field {fld['name']!r}: {key!r} must be a number")
+        if "enum" in cons and not isinstance(cons["enum"], list):
+            raise UsageError(f"{where}: field {fld['name']!r}: 'enum' must be a list")
+        cats = fld.get("categories")
+        if cats is not None and not (isinstance(cats, list) and all(isinstance(c, str | int) or (isinstance(c, dict) and "value" in c) for c in cats)):
+            raise UsageError(f"{where}: field {fld['name']!r}: 'categories' must be a list of values or {{value, label}} objects")
+        names.append(fld["name"])
+    if len(set(names)) != len(names):
+        raise UsageError(f"{where}: field names must be unique")
+    if "primaryKey" in schema and not _names(schema["primaryKey"]):
+        raise UsageError(f"{where}: 'primaryKey' must be a field name or a list of field names")
+    for key in ("uniqueKeys", "foreignKeys"):
+        if key in schema and not isinstance(schema[key], list):
+            raise UsageError(f"{where}: {key!r} must be a list")
+    for key in schema.get("uniqueKeys", []):
+        if not _names(key):
+            raise UsageError(f"{where}: each of 'uniqueKeys' must be a list of field names")
+    for fk in schema.get("foreignKeys", []):
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        if not (isinstance(ref, dict) and _names(fk.get("fields")) and _names(ref.get("fields")) and isinstance(ref.get("resource", ""), str)):
+            raise UsageError(f"{where}: each foreign key needs 'fields' and a 'reference' with 'fields' (and optionally 'resource')")
 
 
 def _line_of_offset(raw: bytes, offset: int) -> int:

@@ -69,9 +69,9 @@ def enum_values(fld: dict) -> list[str] | None:
     """The allowed values of a field: v2 `categories` (values or {value, label}) or `enum`."""
     cats = fld.get("categories")
     if isinstance(cats, list):
-        return [c["value"] if isinstance(c, dict) else c for c in cats]
+        return [str(c["value"] if isinstance(c, dict) else c) for c in cats]
     enum = fld.get("constraints", {}).get("enum")
-    return list(enum) if isinstance(enum, list) else None
+    return [str(v) for v in enum] if isinstance(enum, list) else None
 
 
 @row_rule("structure.enum")
@@ -100,7 +100,7 @@ def pattern(ctx) -> Iterator[RowCheck]:
         pat = fld.get("constraints", {}).get("pattern")
         if pat:
             c = fld["name"]
-            anchored = pat if pat.startswith("^") else f"^(?:{pat})$"
+            anchored = f"^(?:{pat})$"  # Table Schema patterns match the whole value
             yield RowCheck(
                 "structure.pattern",
                 table,
@@ -132,7 +132,7 @@ def ranges(ctx) -> Iterator[RowCheck]:
                     test(pl.col(c), cons[key]),
                     pl.format("{}={} is {} " + str(cons[key]), pl.lit(c), show(pl.col(c)), pl.lit(words)),
                 )
-        length = pl.col(c).str.len_chars()
+        length = pl.col(c).cast(pl.String).str.len_chars()
         if "minLength" in cons:
             yield RowCheck(
                 "structure.range",
