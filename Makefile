@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 SNAPSHOTS ?= ../shared/snapshots
 SNAPSHOT_ARG := $(if $(wildcard $(SNAPSHOTS)/*),--snapshots $(SNAPSHOTS),)
 
-.PHONY: setup validate test fmt lint lock docs bench fuzz clean
+.PHONY: setup validate test fmt lint lock docs release cut bench fuzz clean
 
 setup: $(STAMP)
 
@@ -38,3 +38,9 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist .pytest_cache .hypothesis
+
+release: $(STAMP)
+	$(PY) -m validate.release --snapshots $(SNAPSHOTS)
+
+cut: $(STAMP)
+	$(PY) -m validate.release --snapshots $(SNAPSHOTS) --cut

@@ -69,8 +69,21 @@ JSON = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=12,
 )
-PATHS = st.sampled_from(["../outside.csv", "/etc/passwd", "https://example.org/x.csv", "data/missing.csv", "data", "", "data/../../x.csv",
-                         "~/x.csv", "C:\\x.csv", "file:///etc/passwd", "data/claims.csv"])
+PATHS = st.sampled_from(
+    [
+        "../outside.csv",
+        "/etc/passwd",
+        "https://example.org/x.csv",
+        "data/missing.csv",
+        "data",
+        "",
+        "data/../../x.csv",
+        "~/x.csv",
+        "C:\\x.csv",
+        "file:///etc/passwd",
+        "data/claims.csv",
+    ]
+)
 
 
 @st.composite
@@ -108,15 +121,33 @@ def test_mutated_descriptor(descriptor):
 def csv_mutation(draw):
     table = draw(st.sampled_from(TABLES))
     data = (ROOT / "data" / f"{table}.csv").read_bytes()
-    op = draw(st.sampled_from(["insert", "delete", "replace", "truncate", "quote", "bom", "crlf", "dup_line", "garbage", "empty",
-                               "wide_header", "big_cell", "swap_columns", "nul"]))
+    op = draw(
+        st.sampled_from(
+            [
+                "insert",
+                "delete",
+                "replace",
+                "truncate",
+                "quote",
+                "bom",
+                "crlf",
+                "dup_line",
+                "garbage",
+                "empty",
+                "wide_header",
+                "big_cell",
+                "swap_columns",
+                "nul",
+            ]
+        )
+    )
     pos = draw(st.integers(0, max(len(data) - 1, 0)))
     if op == "insert":
         data = data[:pos] + draw(st.binary(min_size=1, max_size=20)) + data[pos:]
     elif op == "delete":
-        data = data[:pos] + data[pos + draw(st.integers(1, 200)):]
+        data = data[:pos] + data[pos + draw(st.integers(1, 200)) :]
     elif op == "replace":
-        data = data[:pos] + draw(st.sampled_from([b",", b'"', b"\n", b"\r", b"=", b"\xff", b"\t", b"-", b"9", b"/", b"~"])) + data[pos + 1:]
+        data = data[:pos] + draw(st.sampled_from([b",", b'"', b"\n", b"\r", b"=", b"\xff", b"\t", b"-", b"9", b"/", b"~"])) + data[pos + 1 :]
     elif op == "truncate":
         data = data[:pos]
     elif op == "quote":
@@ -128,7 +159,7 @@ def csv_mutation(draw):
     elif op == "dup_line":
         lines = data.split(b"\n")
         k = draw(st.integers(0, len(lines) - 1))
-        data = b"\n".join(lines[: k + 1] + [lines[k]] + lines[k + 1:])
+        data = b"\n".join(lines[: k + 1] + [lines[k]] + lines[k + 1 :])
     elif op == "garbage":
         data = draw(st.binary(max_size=500))
     elif op == "empty":

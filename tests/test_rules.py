@@ -158,6 +158,14 @@ def descriptor_version(pkg):
     return "datapackage.json", None, None
 
 
+def wrong_checksum(pkg):
+    path = pkg.root / "datapackage.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+    d["resources"][3]["hash"] = "sha256:" + "0" * 64
+    path.write_text(json.dumps(d), encoding="utf-8")
+    return "data/units.csv", None, None
+
+
 def released(pkg):
     key = shells(pkg)
     (pkg.root / "releases").mkdir()
@@ -203,6 +211,7 @@ FAULTS = {
     "integrity.url_scheme": edit("sources", dw_source, url="javascript:alert(1)"),
     "integrity.superseded": superseded_without_target,
     "integrity.released_ids": released,
+    "integrity.checksums": wrong_checksum,
 }
 NEEDS_SNAPSHOTS = {"attribution.snapshot_hash", "attribution.quote_in_snapshot"}
 

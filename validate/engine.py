@@ -31,6 +31,7 @@ MAX_SNAPSHOT_BYTES = 50_000_000
 class Result:
     findings: list[Finding]
     summary: dict
+    tables: dict
 
     @property
     def valid(self) -> bool:
@@ -181,8 +182,16 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
         schemas[name] = schema
         located.append((name, target, schema))
     pkg.findings.extend(check_descriptor(pkg, schemas))
-    for name, target, schema in located:
+    csv_resources = []
+    for res, (name, target, schema) in zip(pkg.descriptor["resources"], located, strict=True):
+        if is_parquet(res, target):
+            pkg.findings.extend(check_parquet(pkg, res, target))
+        else:
+            csv_resources.append((res, name, target, schema))
+    for res, name, target, schema in csv_resources:
         table = read_table(pkg, name, target, schema)
+        if table is not None:
+            pkg.findings.extend(check_checksums(pkg.descriptor_file, res, table.file, table.raw))
         if table is None:
             continue
         if table.strings is not None:
@@ -225,4 +234,62 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
         "rule_ids": sorted(RULES),
         "rules": len(RULES),
     }
-    return Result(sort_findings(findings), summary)
+    return Result(sort_findings(findings), summary, ctx.tables)
+
+
+def is_parquet(resource: dict, target: Path) -> bool:
+    return resource.get("format") == "parquet" or target.suffix == ".parquet"
+
+
+def check_checksums(descriptor_file: str, resource: dict, file: str, data: bytes) -> list[Finding]:
+    """A resource's declared `hash` (sha256) and `bytes` match the file (frictionless does not
+    check them for Parquet, so the validator does it for every format)."""
+    out = []
+    declared = resource.get("hash")
+    if declared is not None:
+        algo, _, digest = str(declared).rpartition(":")
+        if algo not in ("", "sha256"):
+            out.append(Finding(file, None, "integrity.checksums", "error", None, "hash", str(declared), f"hash={declared}: only sha256 hashes are supported"))
+        elif hashlib.sha256(data).hexdigest() != digest.lower():
+            out.append(
+                Finding(
+                    file,
+                    None,
+                    "integrity.checksums",
+                    "error",
+                    None,
+                    "hash",
+                    str(declared),
+                    f"sha256 is {hashlib.sha256(data).hexdigest()}, but {descriptor_file} declares {declared}: the file was changed or damaged",
+                )
+            )
+    if "bytes" in resource and resource["bytes"] != len(data):
+        out.append(
+            Finding(
+                file,
+                None,
+                "integrity.checksums",
+                "error",
+                None,
+                "bytes",
+                str(resource["bytes"]),
+                f"is {len(data)} bytes, but {descriptor_file} declares {resource['bytes']}",
+            )
+        )
+    return out
+
+
+def check_parquet(pkg: Package, resource: dict, target: Path) -> list[Finding]:
+    import pyarrow.parquet as pq
+
+    file = target.relative_to(pkg.root.resolve()).as_posix()
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    out = check_checksums(pkg.descriptor_file, resource, file, data)
+    try:
+        pq.read_metadata(target)
+    except Exception as exc:  # any damage to the file: report it, located
+        out.append(Finding(file, None, "integrity.checksums", "error", None, None, None, f"is not a readable Parquet file: {exc}"))
+    return out

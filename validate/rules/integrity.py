@@ -23,6 +23,14 @@ file_rule(
     claim is retracted or superseded, so citations of the dataset keep resolving.""",
 )
 
+file_rule(
+    "integrity.checksums",
+    """
+    Every resource whose descriptor declares a sha256 `hash` or `bytes` matches them, Parquet
+    included (frictionless does not check Parquet checksums): a downloaded release is exactly
+    what was published.""",
+)
+
 # =, +, @, tab and CR start formulas in spreadsheets; "-" too unless it starts a number.
 FORMULA_RE = r"^(?:[=+@\t\r]|-(?:[^0-9]|$))"
 

@@ -1,0 +1,246 @@
+"""Releases: typed Parquet round trip, determinism, downstream readers, checksums, SemVer."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from conftest import AS_OF, HAVE_SNAPSHOTS, ROOT, SNAPSHOTS
+
+from validate import release
+from validate.engine import run
+from validate.release import Change, ReleaseError, changes_between, changes_csv, required_version
+
+needs_snapshots = pytest.mark.skipif(not HAVE_SNAPSHOTS, reason="snapshots folder not available")
+TABLES = ["sources", "actors", "systems", "units", "claims", "citations"]
+
+
+def repo_copy(tmp: Path, version: str = "0.1.0", date: str = "2026-11-22") -> Path:
+    root = tmp / "repo"
+    root.mkdir()
+    for name in ["datapackage.json", "CHANGELOG.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "README.md"]:
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, root / name)
+    for folder in ["schema", "data", "docs"]:
+        if (ROOT / folder).exists():
+            shutil.copytree(ROOT / folder, root / folder)
+    if (ROOT / "releases").exists():
+        shutil.copytree(ROOT / "releases", root / "releases")
+        for f in (root / "releases").glob("*.json"):
+            f.unlink()
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    if f"## [{version}] - " not in text:
+        text = text.replace("## [Unreleased]", f"## [Unreleased]\n\n## [{version}] - {date}", 1)
+    (root / "CHANGELOG.md").write_text(text, encoding="utf-8")
+    d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    d["version"] = version
+    (root / "datapackage.json").write_text(json.dumps(d, indent=2), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if not HAVE_SNAPSHOTS:
+        pytest.skip("snapshots folder not available")
+    tmp = tmp_path_factory.mktemp("release")
+    root = repo_copy(tmp)
+    zip_path, _ = release.build(root, tmp / "dist", SNAPSHOTS)
+    return root, zip_path, zip_path.with_suffix("")
+
+
+def csv_rows(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@needs_snapshots
+@pytest.mark.parametrize("table", TABLES)
+def test_parquet_round_trip(built, table):
+    _, _, folder = built
+    schema = json.loads((folder / "schema" / f"{table}.json").read_text(encoding="utf-8"))
+    types = {f["name"]: f["type"] for f in schema["fields"]}
+    rows = csv_rows(folder / "data" / f"{table}.csv")
+    back = pq.read_table(folder / "data" / f"{table}.parquet").to_pylist()
+    assert len(rows) == len(back)
+    for want, got in zip(rows, back, strict=True):
+        for name, text in want.items():
+            value = got[name]
+            if text == "":
+                assert value is None, (table, name)
+            elif types[name] == "number":
+                assert value == float(text), (table, name, text, value)
+            elif types[name] == "date":
+                assert value.isoformat() == text
+            else:
+                assert value == text, (table, name)
+
+
+@needs_snapshots
+def test_two_builds_are_byte_identical(built, tmp_path):
+    root, zip_path, _ = built
+    again, _ = release.build(root, tmp_path / "dist2", SNAPSHOTS)
+    assert again.read_bytes() == zip_path.read_bytes()
+
+
+@needs_snapshots
+def test_downstream_types(built):
+    _, _, folder = built
+    claims = folder / "data" / "claims.parquet"
+    p = pl.read_parquet(claims)
+    assert p.schema["qty_best"] == pl.Float64 and p.schema["stated_start"] == pl.Date and p.schema["claim_id"] == pl.String
+    pdf = pd.read_parquet(claims, dtype_backend="pyarrow")
+    assert str(pdf["stated_end"].dtype) == "date32[day][pyarrow]" and str(pdf["qty_high"].dtype) == "double[pyarrow]"
+    types = dict(duckdb.sql(f"DESCRIBE SELECT * FROM '{claims}'").fetchall()[i][:2] for i in range(len(p.columns)))
+    assert types["stated_start"] == "DATE" and types["qty_low"] == "DOUBLE"
+    meta = pq.read_schema(claims).metadata
+    assert meta[b"dprk_russia_arms.version"] == b"0.1.0"
+    assert json.loads(meta[b"dprk_russia_arms.table_schema"])["primaryKey"] == ["claim_id"]
+
+
+@needs_snapshots
+def test_release_descriptor_and_validation(built):
+    _, _, folder = built
+    d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert d["created"] == "2026-11-22T00:00:00Z"
+    assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in d["resources"])
+    assert {r["name"] for r in d["resources"]} == set(TABLES) | {f"{t}-parquet" for t in TABLES}
+    result = run(folder / "datapackage.json", as_of=AS_OF)
+    assert result.valid, [f.text() for f in result.findings]
+    report = json.loads((folder / "validation.json").read_text(encoding="utf-8"))
+    assert report["valid"] is True and report["package"] == "datapackage.json"
+    exe = Path(sys.executable).parent / "frictionless"
+    for table in TABLES:
+        proc = subprocess.run([str(exe), "validate", "datapackage.json", "--resource-name", table], cwd=folder, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+@needs_snapshots
+def test_tampered_parquet_is_caught(built, tmp_path):
+    _, _, folder = built
+    copy = tmp_path / "rel"
+    shutil.copytree(folder, copy)
+    path = copy / "data" / "units.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    result = run(copy / "datapackage.json", as_of=AS_OF)
+    hits = [f for f in result.findings if f.rule == "integrity.checksums"]
+    assert {h.file for h in hits} == {"data/units.parquet"} and not result.valid
+    assert any("sha256 is" in h.message for h in hits)
+
+
+@needs_snapshots
+def test_refusals(tmp_path):
+    root = repo_copy(tmp_path, version="0.1.0")
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="no section"):
+        release.build(root, tmp_path / "d", SNAPSHOTS)
+    root2 = tmp_path / "two"
+    root2.mkdir()
+    root2 = repo_copy(root2)
+    (root2 / "data" / "units.csv").write_bytes((root2 / "data" / "units.csv").read_bytes() + b"bogus,,,,\n")
+    with pytest.raises(ReleaseError, match="validation failed"):
+        release.build(root2, tmp_path / "d", SNAPSHOTS)
+    with pytest.raises(ReleaseError, match="snapshots"):
+        release.build(root2, tmp_path / "d", None)
+
+
+@needs_snapshots
+def test_cut_then_rebuild_and_bump(tmp_path):
+    root = repo_copy(tmp_path)
+    zip1, msg = release.build(root, tmp_path / "d", SNAPSHOTS, cut=True)
+    assert "cut 0.1.0" in msg and (root / "releases" / "0.1.0.json").is_file()
+    _, msg = release.build(root, tmp_path / "d2", SNAPSHOTS)
+    assert "reproduced" in msg
+    # a corrected claim requires a PATCH bump, and changes.csv names the field
+    header, rows = read(root, "claims")
+    rows[0]["notes"] = rows[0]["notes"] + " Corrected."
+    write(root, "claims", header, rows)
+    with pytest.raises(ReleaseError, match="already published"):
+        release.build(root, tmp_path / "d3", SNAPSHOTS)
+    bump(root, "0.1.1")
+    zip2, _ = release.build(root, tmp_path / "d4", SNAPSHOTS)
+    changes = (zip2.with_suffix("") / "changes.csv").read_text(encoding="utf-8").splitlines()
+    assert changes == ["claim_id,change,fields_changed", f"{rows[0]['claim_id']},changed,notes"]
+    bump(root, "0.2.0")
+    with pytest.raises(ReleaseError, match="PATCH bump, so the version must be 0.1.1"):
+        release.build(root, tmp_path / "d5", SNAPSHOTS)
+
+
+def read(root, table):
+    with open(root / "data" / f"{table}.csv", newline="", encoding="utf-8") as f:
+        r = csv.DictReader(f)
+        return list(r.fieldnames or []), list(r)
+
+
+def write(root, table, header, rows):
+    with open(root / "data" / f"{table}.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def bump(root, version):
+    d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    d["version"] = version
+    (root / "datapackage.json").write_text(json.dumps(d, indent=2), encoding="utf-8")
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(text.replace("## [Unreleased]", f"## [Unreleased]\n\n## [{version}] - 2026-11-23", 1), encoding="utf-8")
+
+
+def manifest(fields=None, claims=None, pk=None, resources=None):
+    return {
+        "version": "1.2.3",
+        "schemas": {"claims": {"fields": fields or [["claim_id", "string"], ["qty_best", "number"]], "primaryKey": pk or ["claim_id"]}},
+        "claims": claims or {"c0001": {"row": "a", "fields": {"claim_id": "1", "qty_best": "2"}}},
+        "resources": resources or {"claims": {"hash": "sha256:x"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (dict(fields=[["claim_id", "string"]]), "2.0.0"),  # column removed
+        (dict(fields=[["claim_id", "string"], ["qty_best", "string"]]), "2.0.0"),  # type changed
+        (dict(pk=["qty_best"]), "2.0.0"),  # key changed
+        (dict(fields=[["claim_id", "string"], ["qty_best", "number"], ["new_col", "string"]]), "1.3.0"),  # column added
+        (dict(claims={"c0001": {"row": "a", "fields": {}}, "c0002": {"row": "b", "fields": {}}}), "1.3.0"),  # claim added
+        (dict(claims={"c0001": {"row": "changed", "fields": {"claim_id": "1", "qty_best": "3"}}}), "1.2.4"),  # correction
+        (dict(resources={"claims": {"hash": "sha256:y"}, "actors": {"hash": "z"}}), "1.2.3"),  # new resource entry only
+    ],
+)
+def test_semver_bumps(change, expected):
+    prev = manifest()
+    cur = manifest(**change)
+    cur["resources"] = change.get("resources", prev["resources"])
+    need, why = required_version(prev["version"], changes_between(prev, cur))
+    assert need == expected, why
+
+
+def test_table_removed_is_major():
+    prev = manifest()
+    prev["schemas"]["actors"] = {"fields": [["actor_id", "string"]], "primaryKey": ["actor_id"]}
+    assert required_version("0.3.1", changes_between(prev, manifest()))[0] == "1.0.0"
+    assert required_version("1.0.0", [Change("minor", "x"), Change("patch", "y")])[0] == "1.1.0"
+
+
+def test_changes_csv_kinds():
+    prev = {"claims": {"c1": {"row": "a", "fields": {"status": "s1", "notes": "n"}}, "c2": {"row": "b", "fields": {"status": "s1"}}}}
+    cur = {
+        "claims": {
+            "c1": {"row": "a2", "fields": {"status": "s2", "notes": "n"}},
+            "c2": {"row": "b", "fields": {"status": "s1"}},
+            "c3": {"row": "c", "fields": {}},
+        }
+    }
+    out = changes_csv(prev, cur, {"c1": "retracted"}).decode().splitlines()
+    assert out == ["claim_id,change,fields_changed", "c1,retracted,status", "c3,added,"]
