@@ -24,6 +24,7 @@ test: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m validate.summary
+	$(PY) -m validate.codebook
 
 fmt: $(STAMP)
 	$(PY) -m validate.fmt

@@ -37,3 +37,21 @@ def test_loading_examples_run(block):
         assert namespace.get("claims") is not None and len(namespace["claims"]) > 100
     finally:
         os.chdir(cwd)
+
+
+def test_codebook_is_current():
+    from validate.codebook import TARGET, render
+
+    assert TARGET.read_text(encoding="utf-8") == render(), "docs/codebook.md is stale: run `make docs`"
+
+
+def test_citation_cff_matches_the_package():
+    import json
+
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    package = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
+    assert str(cff["version"]) == package["version"] and cff["license"] == package["licenses"][0]["name"]
+    assert cff["title"] and cff["authors"] and cff["message"]

@@ -244,3 +244,22 @@ def test_changes_csv_kinds():
     }
     out = changes_csv(prev, cur, {"c1": "retracted"}).decode().splitlines()
     assert out == ["claim_id,change,fields_changed", "c1,retracted,status", "c3,added,"]
+
+
+@needs_snapshots
+def test_sqlite_matches_the_csv_files(built):
+    import sqlite3
+
+    _, _, folder = built
+    con = sqlite3.connect(folder / "dprk-russia-arms.sqlite")
+    try:
+        for table in TABLES:
+            assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == len(csv_rows(folder / "data" / f"{table}.csv"))
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        fks = {(t, r[2]) for t in TABLES for r in con.execute(f'PRAGMA foreign_key_list("{t}")').fetchall()}
+        assert ("claims", "actors") in fks and ("citations", "sources") in fks and ("claims", "claims") in fks
+        n_cites = len(csv_rows(folder / "data" / "citations.csv"))
+        assert con.execute("SELECT count(*) FROM claims_cited").fetchone()[0] == n_cites
+        assert con.execute("SELECT typeof(qty_best) FROM claims WHERE qty_best IS NOT NULL LIMIT 1").fetchone()[0] == "real"
+    finally:
+        con.close()

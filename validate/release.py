@@ -32,7 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import parquet
+from . import parquet, sqlite
 from .engine import SEMVER, latest_manifest, run
 from .package import UsageError
 from .report import as_json
@@ -230,6 +230,7 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
                 "bytes": len(data),
             }
         )
+    sqlite.write(tables, folder / f"{name}.sqlite")
     release_descriptor = {**descriptor, "created": created, "resources": resources}
     (folder / "datapackage.json").write_text(json.dumps(release_descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for rel in SHIPPED:
