@@ -263,3 +263,40 @@ def test_sqlite_matches_the_csv_files(built):
         assert con.execute("SELECT typeof(qty_best) FROM claims WHERE qty_best IS NOT NULL LIMIT 1").fetchone()[0] == "real"
     finally:
         con.close()
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+
+
+@needs_snapshots
+def test_using_a_release_examples_run(built, capsys):
+    """The README's pandas, polars, DuckDB and SQLite examples work as written on a release."""
+    import os
+    import re
+    import sqlite3
+
+    _, _, folder = built
+    section = readme_section("Using a release")
+    cwd = os.getcwd()
+    os.chdir(folder.parent)
+    try:
+        blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+        assert len(blocks) == 2
+        for block in blocks:
+            namespace: dict = {}
+            exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+            assert len(namespace["claims"]) > 100
+        printed = capsys.readouterr().out
+        assert "up to 4.8 million" in printed and "roughly 12,000" in printed
+        (sql,) = re.findall(r"```sql\n(.*?)```", section, re.S)
+        rows = duckdb.sql(sql).fetchall()
+        assert rows and all(r[4] for r in rows)
+        (sh,) = re.findall(r"```sh\n(.*?)```", section, re.S)
+        query = re.search(r'"(SELECT .*?)"', sh, re.S).group(1)
+        con = sqlite3.connect(folder / "dprk-russia-arms.sqlite")
+        assert con.execute(query).fetchall()
+        con.close()
+    finally:
+        os.chdir(cwd)
