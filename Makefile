@@ -23,8 +23,7 @@ test: $(STAMP)
 	SNAPSHOTS=$(abspath $(SNAPSHOTS)) $(PY) -m pytest -q
 
 docs: $(STAMP)
-	$(PY) -m validate.summary
-	$(PY) -m validate.codebook
+	$(PY) -m validate.docs
 
 fmt: $(STAMP)
 	$(PY) -m validate.fmt

@@ -1,14 +1,12 @@
 """The codebook, generated from the Table Schemas, the units table and the rule registry.
 
-`python -m validate.codebook` writes docs/codebook.md (`make docs`); `--check` exits 1 when
-the committed file is stale. Nothing in it is written by hand.
+`python -m validate.docs` writes docs/codebook.md (`make docs`). Nothing in it is written by
+hand.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -97,25 +95,3 @@ def render(root: Path = ROOT) -> str:
     for rule in sorted(RULES.values(), key=lambda r: r.id):
         out.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.doc)} |")
     return "\n".join(out) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m validate.codebook")
-    p.add_argument("--check", action="store_true")
-    args = p.parse_args(argv)
-    text = render()
-    current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-    if args.check:
-        if current != text:
-            print("docs/codebook.md is stale: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        TARGET.parent.mkdir(exist_ok=True)
-        TARGET.write_text(text, encoding="utf-8")
-        print("docs/codebook.md written")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

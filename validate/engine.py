@@ -245,37 +245,20 @@ def check_checksums(descriptor_file: str, resource: dict, file: str, data: bytes
     """A resource's declared `hash` (sha256) and `bytes` match the file (frictionless does not
     check them for Parquet, so the validator does it for every format)."""
     out = []
+
+    def fail(column: str, value: object, message: str) -> None:
+        out.append(Finding(file, None, "integrity.checksums", "error", None, column, str(value), message))
+
     declared = resource.get("hash")
     if declared is not None:
         algo, _, digest = str(declared).rpartition(":")
+        actual = hashlib.sha256(data).hexdigest()
         if algo not in ("", "sha256"):
-            out.append(Finding(file, None, "integrity.checksums", "error", None, "hash", str(declared), f"hash={declared}: only sha256 hashes are supported"))
-        elif hashlib.sha256(data).hexdigest() != digest.lower():
-            out.append(
-                Finding(
-                    file,
-                    None,
-                    "integrity.checksums",
-                    "error",
-                    None,
-                    "hash",
-                    str(declared),
-                    f"sha256 is {hashlib.sha256(data).hexdigest()}, but {descriptor_file} declares {declared}: the file was changed or damaged",
-                )
-            )
+            fail("hash", declared, f"hash={declared}: only sha256 hashes are supported")
+        elif actual != digest.lower():
+            fail("hash", declared, f"sha256 is {actual}, but {descriptor_file} declares {declared}: the file was changed or damaged")
     if "bytes" in resource and resource["bytes"] != len(data):
-        out.append(
-            Finding(
-                file,
-                None,
-                "integrity.checksums",
-                "error",
-                None,
-                "bytes",
-                str(resource["bytes"]),
-                f"is {len(data)} bytes, but {descriptor_file} declares {resource['bytes']}",
-            )
-        )
+        fail("bytes", resource["bytes"], f"is {len(data)} bytes, but {descriptor_file} declares {resource['bytes']}")
     return out
 
 

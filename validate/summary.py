@@ -1,13 +1,10 @@
 """The README's data summary, generated from the tables (`make docs`; a test keeps it current).
 
-`python -m validate.summary` rewrites the block between the summary markers in README.md;
-`--check` exits 1 when the block is stale.
+`python -m validate.docs` rewrites the block between the summary markers in README.md.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -69,25 +66,3 @@ def render(readme: str, root: Path = ROOT) -> str:
     head, rest = readme.split(START, 1)
     _, tail = rest.split(END, 1)
     return f"{head}{START}\n{summary(root)}\n{END}{tail}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m validate.summary")
-    p.add_argument("--check", action="store_true")
-    args = p.parse_args(argv)
-    path = ROOT / "README.md"
-    text = path.read_text(encoding="utf-8")
-    new = render(text)
-    if args.check:
-        if new != text:
-            print("README.md data summary is stale: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-        print("README.md summary updated")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
