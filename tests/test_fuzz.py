@@ -197,7 +197,7 @@ def test_paths_outside_the_package_are_refused(tmp_path):
         outside = tmp_path / "secret.csv"
         outside.write_text("unit_id,label\nx,y\n", encoding="utf-8")
         d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-        for bad in ["../secret.csv", str(outside), "https://example.org/units.csv", "data/../../secret.csv"]:
+        for bad in ["../secret.csv", str(outside), "https://example.org/units.csv", "data/../../secret.csv", "file:///etc/passwd"]:
             d["resources"][3]["path"] = bad
             (root / "datapackage.json").write_text(json.dumps(d), encoding="utf-8")
             err = io.StringIO()
@@ -213,3 +213,36 @@ def test_paths_outside_the_package_are_refused(tmp_path):
         assert "symbolic link" in err.getvalue()
     finally:
         shutil.rmtree(root)
+
+
+def test_remote_resources_need_allow_remote():
+    """http(s) paths are refused unless --allow-remote; with it they are downloaded (here from a
+    server on the loopback address, started and stopped by the test)."""
+    import functools
+    import http.server
+    import threading
+
+    root = copy_package()
+    served = Path(tempfile.mkdtemp(prefix="served-"))
+    shutil.copy(root / "data" / "units.csv", served / "units.csv")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        d["resources"][3]["path"] = f"http://127.0.0.1:{server.server_port}/units.csv"
+        (root / "datapackage.json").write_text(json.dumps(d), encoding="utf-8")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            assert main([str(root / "datapackage.json")]) == 2
+        assert "--allow-remote" in err.getvalue()
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main([str(root / "datapackage.json"), "--allow-remote", "--as-of", "2026-11-22"])
+        assert code == 0, out.getvalue()
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(root)
+        shutil.rmtree(served)

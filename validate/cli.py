@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("datapackage", nargs="?", default=str(DEFAULT), help="path to datapackage.json (or its folder); default: the repository's")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="text for people, json for tools, github for workflow annotations")
     p.add_argument("--snapshots", metavar="DIR", help="folder of archived source copies: check snapshot hashes and that every quote is verbatim")
+    p.add_argument("--allow-remote", action="store_true", help="download http(s) resource and schema paths instead of refusing them")
     p.add_argument("--as-of", metavar="DATE", help="no date may lie after this ISO date (default: $NOW, else today)")
     return p
 
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from .engine import run
 
-        result = run(args.datapackage, snapshots=args.snapshots, as_of=as_of_date(args.as_of))
+        result = run(args.datapackage, snapshots=args.snapshots, as_of=as_of_date(args.as_of), allow_remote=args.allow_remote)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

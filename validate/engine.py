@@ -18,7 +18,7 @@ import polars as pl
 
 from . import canonical
 from .context import Context
-from .package import Package, UsageError, load_descriptor, read_table, resource_schema, type_frame
+from .package import Package, Remote, UsageError, label, load_descriptor, read_limited, read_table, resource_schema, type_frame
 from .registry import RULES, RowCheck
 from .report import Finding, sort_findings
 from .schemas import TABLES, package_schemas
@@ -173,12 +173,12 @@ def _address(file: str, frame: pl.DataFrame, check: RowCheck, index: pl.Series) 
     return [Finding(file, line, check.rule, severity, key, check.column, v, msg) for line, key, v, msg in rows.iter_rows()]
 
 
-def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | None = None) -> Result:
+def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | None = None, allow_remote: bool = False) -> Result:
     pkg = load_descriptor(path)
     schemas: dict[str, dict] = {}
     located = []
     for i, res in enumerate(pkg.descriptor["resources"]):
-        name, target, schema = resource_schema(pkg, i, res, allow_remote=False)
+        name, target, schema = resource_schema(pkg, i, res, allow_remote=allow_remote)
         schemas[name] = schema
         located.append((name, target, schema))
     pkg.findings.extend(check_descriptor(pkg, schemas))
@@ -237,7 +237,7 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
     return Result(sort_findings(findings), summary, ctx.tables)
 
 
-def is_parquet(resource: dict, target: Path) -> bool:
+def is_parquet(resource: dict, target: Path | Remote) -> bool:
     return resource.get("format") == "parquet" or target.suffix == ".parquet"
 
 
@@ -262,17 +262,15 @@ def check_checksums(descriptor_file: str, resource: dict, file: str, data: bytes
     return out
 
 
-def check_parquet(pkg: Package, resource: dict, target: Path) -> list[Finding]:
+def check_parquet(pkg: Package, resource: dict, target: Path | Remote) -> list[Finding]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    file = target.relative_to(pkg.root.resolve()).as_posix()
-    try:
-        data = target.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    file = label(pkg, target)
+    data = read_limited(target, file)
     out = check_checksums(pkg.descriptor_file, resource, file, data)
     try:
-        pq.read_metadata(target)
+        pq.read_metadata(pa.BufferReader(data))
     except Exception as exc:  # any damage to the file: report it, located
         out.append(Finding(file, None, "integrity.checksums", "error", None, None, None, f"is not a readable Parquet file: {exc}"))
     return out

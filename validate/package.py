@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -77,14 +79,43 @@ class Package:
         return self.descriptor_path.name
 
 
-def _inside(root: Path, relative: str, what: str, allow_remote: bool = False) -> Path:
+@dataclass(frozen=True)
+class Remote:
+    """An http(s) resource, read only when --allow-remote is given: size and time bounded."""
+
+    url: str
+    max_bytes: int = 1 << 30
+    timeout: float = 60.0
+
+    @property
+    def name(self) -> str:
+        return self.url
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(urllib.parse.urlparse(self.url).path).suffix
+
+    def read_bytes(self) -> bytes:
+        try:
+            with urllib.request.urlopen(self.url, timeout=self.timeout) as response:  # noqa: S310 - scheme checked in _inside
+                data = response.read(self.max_bytes + 1)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"{self.url}: cannot download: {exc}") from None
+        if len(data) > self.max_bytes:
+            raise UsageError(f"{self.url}: larger than {self.max_bytes} bytes")
+        return data
+
+
+def _inside(root: Path, relative: str, what: str, allow_remote: bool = False) -> Path | Remote:
     """Resolve a path from the descriptor, refusing anything outside the package folder."""
     if not isinstance(relative, str) or not relative:
         raise UsageError(f"{what}: path must be a non-empty string, got {relative!r}")
-    if relative.startswith(("http://", "https://", "ftp://", "file:")) or "://" in relative:
+    if relative.startswith(("http://", "https://")):
         if allow_remote:
-            raise UsageError(f"{what}: remote path {relative!r}: remote resources are not supported by this validator; download the package first")
-        raise UsageError(f"{what}: remote path {relative!r} refused (a package is validated from local files only; pass --allow-remote to allow it)")
+            return Remote(relative)
+        raise UsageError(f"{what}: remote path {relative!r} refused: a package is validated from local files (pass --allow-remote to download it)")
+    if "://" in relative or relative.startswith("file:"):
+        raise UsageError(f"{what}: path {relative!r} refused: only relative paths (and http(s) with --allow-remote) are allowed")
     pure = PurePosixPath(relative.replace("\\", "/"))
     if pure.is_absolute() or relative.startswith("~") or (len(relative) > 1 and relative[1] == ":"):
         raise UsageError(f"{what}: absolute path {relative!r} refused: resource paths must be relative to the package folder")
@@ -96,21 +127,39 @@ def _inside(root: Path, relative: str, what: str, allow_remote: bool = False) ->
     return target
 
 
-def _read_json(path: Path, what: str) -> object:
+def read_limited(target: Path | Remote, what: str, limit: int | None = None) -> bytes:
+    """The bytes of a local file or a remote resource, refusing more than `limit`."""
+    if isinstance(target, Remote):
+        return target.read_bytes()
     try:
-        size = path.stat().st_size
+        if limit is not None and target.stat().st_size > limit:
+            raise UsageError(f"{what}: {target.name} is {target.stat().st_size} bytes, more than the {limit} allowed")
+        return target.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{what}: {target.name}: file not found") from None
+    except IsADirectoryError:
+        raise UsageError(f"{what}: {target.name} is a folder, not a file") from None
     except OSError as exc:
-        raise UsageError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
-    if size > MAX_DESCRIPTOR_BYTES:
-        raise UsageError(f"{what}: {path.name} is {size} bytes, more than the {MAX_DESCRIPTOR_BYTES} allowed for a descriptor")
+        raise UsageError(f"{what}: cannot read {target.name}: {exc.strerror or exc}") from None
+
+
+def label(pkg: Package, target: Path | Remote) -> str:
+    """How findings name a file: its path inside the package (or its URL)."""
+    root = pkg.root.resolve()
+    if isinstance(target, Path) and target.is_relative_to(root):
+        return target.relative_to(root).as_posix()
+    return target.name
+
+
+def _read_json(path: Path | Remote, what: str) -> object:
+    data = read_limited(path, what, MAX_DESCRIPTOR_BYTES)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        return json.loads(text)
+        return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise UsageError(f"{what}: {path.name} is not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{what}: {path.name}:{exc.lineno}:{exc.colno} is not valid JSON: {exc.msg}") from None
-    except (OSError, RecursionError, ValueError) as exc:
+    except (RecursionError, ValueError) as exc:
         raise UsageError(f"{what}: cannot read {path.name}: {exc}") from None
 
 
@@ -130,7 +179,7 @@ def load_descriptor(path: str | Path) -> Package:
     return Package(descriptor_path, descriptor_path.parent, descriptor)
 
 
-def resource_schema(pkg: Package, index: int, resource: object, allow_remote: bool) -> tuple[str, Path, dict]:
+def resource_schema(pkg: Package, index: int, resource: object, allow_remote: bool) -> tuple[str, Path | Remote, dict]:
     """Name, data path and Table Schema of one resource, or UsageError."""
     where = f"{pkg.descriptor_file}: resources[{index}]"
     if not isinstance(resource, dict):
@@ -204,16 +253,11 @@ def _line_of_offset(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def read_table(pkg: Package, name: str, path: Path, schema: dict) -> Table | None:
+def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Table | None:
     """Read one CSV file as text. Returns None (with findings) when it cannot be read."""
-    file = path.relative_to(pkg.root.resolve()).as_posix() if path.is_relative_to(pkg.root.resolve()) else path.name
+    file = label(pkg, path)
     add = pkg.findings.append
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{file}: resource {name!r}: file not found") from None
-    except OSError as exc:
-        raise UsageError(f"{file}: resource {name!r}: cannot read: {exc.strerror or exc}") from None
+    raw = read_limited(path, f"{file}: resource {name!r}")
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
         text = body.decode("utf-8")
