@@ -44,3 +44,7 @@ release: $(STAMP)
 
 cut: $(STAMP)
 	$(PY) -m validate.release --snapshots $(SNAPSHOTS) --cut
+
+# A long hostile-input run: FUZZ_EXAMPLES mutated descriptors and CSV files per property.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py
