@@ -93,5 +93,6 @@ def render(root: Path = ROOT) -> str:
         "|---|---|---|",
     ]
     for rule in sorted(RULES.values(), key=lambda r: r.id):
-        out.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.doc)} |")
+        scope = "each row (pandera check)" if rule.kind == "row" else "the files"
+        out.append(f"| `{rule.id}` | {rule.severity} | {scope} | {_cell(rule.doc)} |")
     return "\n".join(out) + "\n"

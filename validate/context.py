@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -16,7 +16,6 @@ class Context:
     as_of: dt.date
     snapshots: dict[str, str] | None = None  # sha256 -> text, when --snapshots is given
     manifest: dict | None = None  # the latest releases/<version>.json
-    cache: dict = field(default_factory=dict)
 
     def has(self, *names: str) -> bool:
         return all(n in self.tables and self.tables[n].frame is not None for n in names)

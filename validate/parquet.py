@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -79,7 +78,3 @@ def write(table: Table, path: Path, package_name: str, version: str) -> int:
     data = pa.Table.from_arrays([data.column(n).cast(schema.field(n).type) for n in schema.names], schema=schema)
     pq.write_table(data, path, **WRITE_OPTIONS)
     return data.num_rows
-
-
-def read_back(path: Path) -> pl.DataFrame:
-    return pl.read_parquet(path)
