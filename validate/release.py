@@ -240,7 +240,11 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
             shutil.copy(src, folder / rel)
     (folder / "changes.csv").write_bytes(changes_csv(base, cur, statuses))
     summary = {**result.summary, "package": "datapackage.json"}
-    (folder / "validation.json").write_text(as_json(result.findings, summary) + "\n", encoding="utf-8")
+    report = as_json(result.findings, summary)
+    (folder / "validation.json").write_text(report + "\n", encoding="utf-8")
+    from .site import build_site  # matplotlib is only needed when a site is built
+
+    build_site(root, folder / "site", report=json.loads(report))
     zip_path = out / f"{name}-{version}.zip"
     deterministic_zip(folder, zip_path, dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ"))
     zip_hash = sha256(zip_path.read_bytes())

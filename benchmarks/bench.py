@@ -1,0 +1,441 @@
+"""Benchmark: `python -m validate` versus `frictionless validate` on synthetic packages.
+
+    python benchmarks/bench.py [--sizes 10000,100000,1000000] [--runs 3] [--frictionless-max 100000]
+
+For each size, generates (benchmarks/generate.py, into benchmarks/work/, git-ignored) a clean
+package and a 10 %-faulty one, then times the WHOLE process of each tool on the same package,
+as a user runs it:
+
+    python -m validate PKG/datapackage.json --as-of 2026-11-22 --format json > /dev/null
+    frictionless validate --limit-errors 1000000000 PKG/datapackage.json > /dev/null
+
+Wall time is measured around the subprocess (median of --runs fresh processes); peak memory is
+the child's maximum resident set size from `/usr/bin/time -v` (or, without it, from
+getrusage(RUSAGE_CHILDREN) in a fresh wrapper process per measurement, so that the maximum is
+that one child's). frictionless is given an error limit it never reaches: by default it stops
+after 1000 errors, which would skip most of a faulty package's rows.
+
+Above --frictionless-max claims, frictionless is measured once (it takes minutes), or, with
+--frictionless-extrapolate, not run and extrapolated linearly in rows from the largest
+measured size (clearly labelled as such in the results).
+
+Also times the validator on the real package (with --snapshots ../shared/snapshots when that
+folder exists), the import of validate.engine and a bare interpreter, then writes
+benchmarks/results.md with the machine, versions, tables and the performance targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+AS_OF = "2026-11-22"
+TIME = "/usr/bin/time"
+NO_ERROR_LIMIT = "1000000000"
+
+# The targets the validator is held to.
+TARGET_SPEEDUP = 30.0  # x faster than frictionless at 1M claims
+TARGET_PEAK_MB = 1500.0  # peak RSS at 1M claims, MB (10^6 bytes)
+TARGET_FAULTY_RATIO = 2.0  # 10 %-faulty run / clean run
+TARGET_REAL_S = 1.5  # real package, whole process
+
+
+@dataclass
+class Measure:
+    """Several runs of one command."""
+
+    label: str
+    cmd: list[str]
+    walls: list[float] = field(default_factory=list)
+    peaks_kb: list[int] = field(default_factory=list)
+    codes: list[int] = field(default_factory=list)
+    extrapolated_from: str | None = None  # set when not run but estimated
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peaks_kb) * 1024 / 1e6 if self.peaks_kb else float("nan")
+
+    def as_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "cmd": self.cmd,
+            "walls": self.walls,
+            "peaks_kb": self.peaks_kb,
+            "codes": self.codes,
+            "median_wall": self.wall if self.walls else None,
+            "extrapolated_from": self.extrapolated_from,
+        }
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "r = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL)\n"
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "sys.exit(r.returncode)\n"
+)
+
+
+def run_once(cmd: list[str], cwd: Path) -> tuple[float, int, int, str]:
+    """(wall seconds, peak RSS in KB, exit code, stderr tail) of one fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stats = Path(tmp) / "stats"
+        if os.access(TIME, os.X_OK):
+            full = [TIME, "-v", "-o", str(stats), *cmd]
+        else:
+            full = [sys.executable, "-c", _WRAPPER, str(stats), *cmd]
+        t0 = time.perf_counter()
+        proc = subprocess.run(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - t0
+        text = stats.read_text() if stats.exists() else ""
+    if os.access(TIME, os.X_OK):
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+        peak = int(m.group(1)) if m else -1
+    else:
+        peak = int(text) if text.strip().isdigit() else -1
+    return wall, peak, proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:]
+
+
+def measure(label: str, cmd: list[str], runs: int, ok_codes: tuple[int, ...] = (0, 1)) -> Measure:
+    m = Measure(label, cmd)
+    for i in range(runs):
+        wall, peak, code, err = run_once(cmd, REPO)
+        if code not in ok_codes:
+            raise SystemExit(f"{label}: exit {code} (expected {ok_codes}): {' '.join(cmd)}\n{err}")
+        m.walls.append(wall)
+        m.peaks_kb.append(peak)
+        m.codes.append(code)
+        log(f"  {label} run {i + 1}/{runs}: {wall:.2f} s, {peak / 1024:.0f} MiB, exit {code}")
+    return m
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def generator_digest() -> str:
+    return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+
+
+def ensure_package(py: str, n: int, faulty: float, seed: int, work: Path, regenerate: bool) -> tuple[Path, dict]:
+    """Generate the package unless an identical one (same N, faults, seed, generator) exists."""
+    name = f"n{n}-{'faulty' + str(round(faulty * 100)) if faulty else 'clean'}-s{seed}"
+    out = work / name
+    stamp = out / "generated.json"
+    want = {"n": n, "faulty": faulty, "seed": seed, "generator": generator_digest()}
+    if not regenerate and stamp.exists():
+        info = json.loads(stamp.read_text())
+        if info.get("params") == want:
+            log(f"reusing {out}")
+            return out, info
+    if out.exists():
+        shutil.rmtree(out)
+    log(f"generating {out}")
+    cmd = [py, str(HERE / "generate.py"), str(n), str(out), "--seed", str(seed)] + (["--faulty", str(faulty)] if faulty else [])
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"generation failed: {' '.join(cmd)}\n{proc.stderr}")
+    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    info["process_seconds"] = round(time.perf_counter() - t0, 2)
+    info["params"] = want
+    stamp.write_text(json.dumps(info, indent=1))
+    return out, info
+
+
+def validate_cmd(py: str, pkg: Path, extra: list[str] | None = None) -> list[str]:
+    return [py, "-m", "validate", str(pkg / "datapackage.json") if pkg.is_dir() else str(pkg), "--as-of", AS_OF, "--format", "json", *(extra or [])]
+
+
+def frictionless_cmd(exe: str, pkg: Path) -> list[str]:
+    return [exe, "validate", "--limit-errors", NO_ERROR_LIMIT, str(pkg / "datapackage.json")]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def machine(py: str) -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "unknown"
+    try:
+        m = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+        if m:
+            mem = f"{int(m.group(1)) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    code = (
+        "import importlib.metadata as m, json, platform\n"
+        "v = {'python': platform.python_version()}\n"
+        "for p in ('frictionless', 'pandera', 'polars', 'pyarrow', 'numpy', 'pandas'):\n"
+        "    try: v[p] = m.version(p)\n"
+        "    except m.PackageNotFoundError: v[p] = 'not installed'\n"
+        "print(json.dumps(v))\n"
+    )
+    versions = json.loads(subprocess.run([py, "-c", code], capture_output=True, text=True, check=True).stdout)
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "kernel": platform.release(),
+        "versions": versions,
+        "peak_source": "/usr/bin/time -v" if os.access(TIME, os.X_OK) else "getrusage(RUSAGE_CHILDREN) in a fresh wrapper process",
+    }
+
+
+def fmt_s(m: Measure | None) -> str:
+    if m is None:
+        return "not measured"
+    if m.extrapolated_from:
+        return f"~{m.wall:.1f} (EXTRAPOLATED)"
+    return f"{m.wall:.2f}"
+
+
+def spread(m: Measure | None) -> str:
+    if m is None or m.extrapolated_from or len(m.walls) < 2:
+        return "" if m is None or m.extrapolated_from else f"{m.walls[0]:.2f}"
+    return f"{min(m.walls):.2f}-{max(m.walls):.2f}"
+
+
+def mb(m: Measure | None) -> str:
+    return "" if m is None or m.extrapolated_from else f"{m.peak_mb:.0f}"
+
+
+def ratio(a: Measure | None, b: Measure | None) -> str:
+    if a is None or b is None:
+        return "n/a"
+    r = a.wall / b.wall
+    return f"{r:.1f}x" + (" (EXTRAPOLATED)" if a.extrapolated_from or b.extrapolated_from else "")
+
+
+def write_results(path: Path, args, mach: dict, gens: dict, sizes: dict, extra: dict, started: str, load: tuple, seconds: float) -> list[tuple]:
+    v = mach["versions"]
+    lines = [
+        "# Benchmark: `python -m validate` vs `frictionless validate`",
+        "",
+        "Generated by `python benchmarks/bench.py "
+        + f"--sizes {args.sizes} --runs {args.runs} --frictionless-max {args.frictionless_max}"
+        + (" --frictionless-extrapolate" if args.frictionless_extrapolate else "")
+        + f"` on {started} ({seconds / 60:.1f} min). Do not edit by hand: rerun `make bench`.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {mach['cpu']}, nproc {mach['nproc']}; memory {mach['memory']}; Linux {mach['kernel']}",
+        f"- load average (1, 5, 15 min) at start {load[0]}, at end {load[1]} (other jobs share this machine: timings carry that noise)",
+        f"- Python {v['python']}; frictionless {v['frictionless']}, pandera {v['pandera']}, polars {v['polars']}, pyarrow {v['pyarrow']}, "
+        f"numpy {v['numpy']}, pandas {v['pandas']}",
+        f"- peak memory: maximum resident set size of the child process, from {mach['peak_source']}; MB = 10^6 bytes",
+        "",
+        "## What is timed",
+        "",
+        f"- validate: `python -m validate PKG/datapackage.json --as-of {AS_OF} --format json > /dev/null` (whole process: interpreter start, imports, "
+        "descriptor check with frictionless, reading, every rule, the JSON report)",
+        f"- frictionless: `frictionless validate --limit-errors {NO_ERROR_LIMIT} PKG/datapackage.json > /dev/null` (types, required, patterns, "
+        "primary and foreign keys; the error limit is lifted so that, like the validator, it reads every row of a faulty package: by default it "
+        "stops a resource after 1000 errors)",
+        f"- wall time: median of {args.runs} fresh processes (min-max shown); frictionless above {args.frictionless_max:,} claims: "
+        + ("extrapolated, not run" if args.frictionless_extrapolate else "1 run"),
+        "- packages: `benchmarks/generate.py N OUTDIR [--faulty 0.10] --seed 1` (synthetic, in the real proportions; the clean package passes every "
+        "rule, the faulty one has one fault in 10 % of claim rows)",
+        "",
+        "## Packages",
+        "",
+        "| claims | package | citations | sources | actors | faulty claim rows | CSV MB | generated in (s) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for (n, kind), info in gens.items():
+        lines.append(
+            f"| {n:,} | {kind} | {info['citations']:,} | {info['sources']:,} | {info['actors']:,} | {info['faulty_rows']:,} | "
+            f"{info['bytes'] / 1e6:.1f} | {info['seconds']} |"
+        )
+    for n, res in sizes.items():
+        vc, vf, fc, ff = res["validate_clean"], res["validate_faulty"], res.get("frictionless_clean"), res.get("frictionless_faulty")
+        lines += [
+            "",
+            f"## {n:,} claims",
+            "",
+            "| package | tool | runs | median wall (s) | min-max (s) | peak RSS (MB) | exit codes |",
+            "|---|---|---:|---:|---:|---:|---|",
+        ]
+        for kind, tool, m in (("clean", "validate", vc), ("clean", "frictionless", fc), ("10 % faulty", "validate", vf), ("10 % faulty", "frictionless", ff)):
+            runs = "" if m is None else ("0 (extrapolated from " + m.extrapolated_from + ")" if m.extrapolated_from else str(len(m.walls)))
+            codes = "" if m is None or m.extrapolated_from else ",".join(str(c) for c in m.codes)
+            lines.append(f"| {kind} | {tool} | {runs} | {fmt_s(m)} | {spread(m)} | {mb(m)} | {codes} |")
+        lines += [
+            "",
+            f"- frictionless / validate: clean **{ratio(fc, vc)}**, faulty **{ratio(ff, vf)}**",
+            f"- validate faulty / clean: **{ratio(vf, vc)}**; throughput (clean) {n / vc.wall:,.0f} claims/s",
+        ]
+        if vc.codes and set(vc.codes) != {0}:
+            lines.append(f"- WARNING: the validator did not accept the clean package (exit {vc.codes}); the timing is not of a valid run")
+        if vf.codes and set(vf.codes) != {1}:
+            lines.append(f"- WARNING: the validator did not reject the faulty package (exit {vf.codes})")
+    real, startup, bare = extra["real"], extra["startup"], extra["bare"]
+    lines += [
+        "",
+        "## Real package and start-up",
+        "",
+        "| what | command | runs | median wall (s) | min-max (s) | peak RSS (MB) | exit codes |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for what, m in (("real package", real), ("import validate.engine", startup), ("bare interpreter", bare)):
+        cmd = shlex.join([Path(m.cmd[0]).name, *m.cmd[1:]]).replace(str(REPO) + "/", "")
+        lines.append(f"| {what} | `{cmd}` | {len(m.walls)} | {m.wall:.2f} | {spread(m)} | {mb(m)} | {','.join(str(c) for c in m.codes)} |")
+
+    # targets
+    big = max(sizes) if sizes else None
+    targets: list[tuple] = []
+    if big is not None and big >= 1_000_000:
+        r = sizes[big]
+        fc, vc, vf = r.get("frictionless_clean"), r["validate_clean"], r["validate_faulty"]
+        if fc is not None:
+            sp = fc.wall / vc.wall
+            note = " (frictionless EXTRAPOLATED)" if fc.extrapolated_from else ""
+            targets.append(
+                (
+                    f">= {TARGET_SPEEDUP:.0f}x faster than frictionless at {big:,} claims (clean)",
+                    f"{sp:.1f}x ({fc.wall:.1f} s vs {vc.wall:.2f} s){note}",
+                    sp >= TARGET_SPEEDUP,
+                )
+            )
+        else:
+            targets.append((f">= {TARGET_SPEEDUP:.0f}x faster than frictionless at {big:,} claims", "frictionless not measured", None))
+        peak = max(vc.peak_mb, vf.peak_mb)
+        targets.append(
+            (
+                f"peak memory < {TARGET_PEAK_MB / 1000:.1f} GB at {big:,} claims",
+                f"{peak:,.0f} MB (clean {vc.peak_mb:,.0f}, faulty {vf.peak_mb:,.0f})",
+                peak < TARGET_PEAK_MB,
+            )
+        )
+        fr = vf.wall / vc.wall
+        targets.append(
+            (
+                f"10 %-faulty run <= {TARGET_FAULTY_RATIO:.0f}x clean run at {big:,} claims",
+                f"{fr:.2f}x ({vf.wall:.2f} s vs {vc.wall:.2f} s)",
+                fr <= TARGET_FAULTY_RATIO,
+            )
+        )
+    else:
+        targets.append(("targets at 1,000,000 claims", "1M claims not in --sizes", None))
+    targets.append((f"real package < {TARGET_REAL_S} s", f"{real.wall:.2f} s", real.wall < TARGET_REAL_S))
+    lines += ["", "## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
+    for what, got, ok in targets:
+        lines.append(f"| {what} | {got} | {'not measured' if ok is None else 'met' if ok else '**not met**'} |")
+    lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return targets
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="10000,100000,1000000", help="claims per package, comma-separated")
+    p.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
+    p.add_argument("--frictionless-max", type=int, default=100_000, help="above this many claims frictionless runs once (or is extrapolated)")
+    p.add_argument("--frictionless-extrapolate", action="store_true", help="above --frictionless-max, extrapolate frictionless instead of running it")
+    p.add_argument("--faulty", type=float, default=0.10, help="fraction of faulty claim rows in the faulty package")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--work", type=Path, default=HERE / "work", help="where packages are generated (git-ignored)")
+    p.add_argument("--out", type=Path, default=HERE / "results.md")
+    p.add_argument("--python", default=sys.executable, help="interpreter that runs the validator (default: this one)")
+    p.add_argument("--frictionless", default=None, help="frictionless executable (default: next to --python)")
+    p.add_argument("--snapshots", type=Path, default=REPO.parent / "shared" / "snapshots", help="snapshots for the real-package run, if the folder exists")
+    p.add_argument("--regenerate", action="store_true", help="regenerate packages even if an identical one exists")
+    args = p.parse_args(argv)
+    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    py = args.python
+    fr = args.frictionless or str(Path(py).parent / "frictionless")
+    if not Path(fr).exists():
+        fr = shutil.which("frictionless") or fr
+    args.work.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    t_start = time.perf_counter()
+    load_start = tuple(round(x, 2) for x in os.getloadavg())
+    mach = machine(py)
+    log(f"machine: {mach}")
+
+    # real package and start-up first (small, and a warm-up of the .pyc caches)
+    real_extra = ["--snapshots", str(args.snapshots)] if args.snapshots.is_dir() and any(args.snapshots.iterdir()) else []
+    run_once(validate_cmd(py, REPO / "datapackage.json", real_extra), REPO)
+    extra = {
+        "real": measure("real package", validate_cmd(py, REPO / "datapackage.json", real_extra), max(args.runs, 5)),
+        "startup": measure("import validate.engine", [py, "-c", "import validate.engine"], max(args.runs, 5), (0,)),
+        "bare": measure("bare interpreter", [py, "-c", "pass"], max(args.runs, 5), (0,)),
+    }
+
+    gens: dict = {}
+    results: dict = {}
+    for n in sizes:
+        clean, gi = ensure_package(py, n, 0.0, args.seed, args.work, args.regenerate)
+        faulty, gf = ensure_package(py, n, args.faulty, args.seed, args.work, args.regenerate)
+        gens[(n, "clean")], gens[(n, f"{round(args.faulty * 100)} % faulty")] = gi, gf
+        res: dict = {}
+        log(f"{n:,} claims: validate")
+        res["validate_clean"] = measure(f"validate clean {n}", validate_cmd(py, clean), args.runs)
+        res["validate_faulty"] = measure(f"validate faulty {n}", validate_cmd(py, faulty), args.runs)
+        big = n > args.frictionless_max
+        if big and args.frictionless_extrapolate:
+            base = max((m for m in results if "frictionless_clean" in results[m] and not results[m]["frictionless_clean"].extrapolated_from), default=None)
+            if base is not None:
+                for key, info in (("frictionless_clean", gi), ("frictionless_faulty", gf)):
+                    src = results[base][key]
+                    rows_base = gens[(base, "clean")]["claims"] + gens[(base, "clean")]["citations"]
+                    rows_here = info["claims"] + info["citations"]
+                    est = Measure(key, src.cmd, walls=[src.wall * rows_here / rows_base], extrapolated_from=f"{base:,} claims, linear in rows")
+                    res[key] = est
+        else:
+            runs = 1 if big else args.runs
+            log(f"{n:,} claims: frictionless ({runs} run(s))")
+            res["frictionless_clean"] = measure(f"frictionless clean {n}", frictionless_cmd(fr, clean), runs)
+            res["frictionless_faulty"] = measure(f"frictionless faulty {n}", frictionless_cmd(fr, faulty), runs)
+        results[n] = res
+        # write as we go, so an interrupted run still leaves its numbers
+        write_results(
+            args.out, args, mach, gens, results, extra, started, (load_start, tuple(round(x, 2) for x in os.getloadavg())), time.perf_counter() - t_start
+        )
+
+    load_end = tuple(round(x, 2) for x in os.getloadavg())
+    targets = write_results(args.out, args, mach, gens, results, extra, started, (load_start, load_end), time.perf_counter() - t_start)
+    raw = {
+        "machine": mach,
+        "generated": {f"{n}-{k}": v for (n, k), v in gens.items()},
+        "sizes": {str(n): {k: m.as_dict() for k, m in r.items()} for n, r in results.items()},
+        "extra": {k: m.as_dict() for k, m in extra.items()},
+    }
+    (args.work / "results.json").write_text(json.dumps(raw, indent=1))
+    log(f"wrote {args.out}")
+    for what, got, ok in targets:
+        print(f"{'MET    ' if ok else 'NOT MET' if ok is False else 'N/A    '} {what}: {got}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
