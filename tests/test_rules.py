@@ -299,3 +299,11 @@ def test_as_of_date_moves_the_future(pkg):
     result = pkg.validate(as_of=dt.date(2024, 12, 31))
     hits = findings_of(result, "dates.future")
     assert hits and all(f.file in ("data/claims.csv", "data/sources.csv") for f in hits)
+
+
+def test_unneeded_quotes_are_not_canonical(pkg):
+    path = pkg.path("units")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nrounds,", '\n"rounds",', 1), encoding="utf-8")
+    hits = findings_of(pkg.validate(), "integrity.canonical")
+    assert [f.file for f in hits] == ["data/units.csv"] and "quoting" in hits[0].message

@@ -157,20 +157,21 @@ def row_findings(ctx: Context) -> list[Finding]:
             check = checks.get(name[0])
             if check is None:  # a pandera built-in (dtype): should not happen for typed frames
                 for col, value, idx in group.select("column", "failure_case", "index").iter_rows():
-                    line = frame["_line"][idx]
-                    out.append(Finding(table.file, line, "structure.type", "error", frame["_key"][idx], col, value, f"{col}={value!r}: {name[0]}"))
+                    line, key = frame.select("_line", table.key_expr()).row(idx)
+                    out.append(Finding(table.file, line, "structure.type", "error", key, col, value, f"{col}={value!r}: {name[0]}"))
                 continue
-            out.extend(_address(table.file, frame, check, group["index"].unique().sort()))
+            out.extend(_address(table, frame, check, group["index"].unique().sort()))
     return out
 
 
-def _address(file: str, frame: pl.DataFrame, check: RowCheck, index: pl.Series) -> list[Finding]:
+def _address(table, frame: pl.DataFrame, check: RowCheck, index: pl.Series) -> list[Finding]:
     value = check.value if check.value is not None else pl.col(check.column).cast(pl.String)
-    # Messages may use window expressions (first line of a duplicate), so evaluate them on the
-    # whole frame and then keep the failing rows.
-    rows = frame.select(pl.col("_line"), pl.col("_key"), value.alias("_value"), check.message.alias("_message"))[index]
+    columns = (pl.col("_line"), table.key_expr().alias("_key"), value.alias("_value"), check.message.alias("_message"))
+    # A message that looks at other rows (the first line of a duplicate) is evaluated on the
+    # whole frame; any other only on the failing rows.
+    rows = frame.select(columns)[index] if check.window else frame[index].select(columns)
     severity = RULES[check.rule].severity
-    return [Finding(file, line, check.rule, severity, key, check.column, v, msg) for line, key, v, msg in rows.iter_rows()]
+    return [Finding(table.file, line, check.rule, severity, key, check.column, v, msg) for line, key, v, msg in rows.iter_rows()]
 
 
 def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | None = None, allow_remote: bool = False) -> Result:

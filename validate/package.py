@@ -46,7 +46,7 @@ class Table:
     schema: dict
     raw: bytes
     header: list[str]
-    strings: pl.DataFrame | None = None
+    strings: pl.DataFrame | None = None  # None when the rows cannot be read
     frame: pl.DataFrame | None = None
 
     @property
@@ -64,6 +64,13 @@ class Table:
 
     def field(self, name: str) -> dict:
         return next(f for f in self.fields if f["name"] == name)
+
+    def key_expr(self) -> pl.Expr:
+        """The row's primary key as text (`/`-joined when composite), for messages."""
+        columns = self.strings.columns if self.strings is not None else []
+        if self.primary_key and all(k in columns for k in self.primary_key):
+            return pl.concat_str([pl.col(k).fill_null("") for k in self.primary_key], separator="/")
+        return pl.lit(None, dtype=pl.String)
 
 
 @dataclass
@@ -258,18 +265,18 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Ta
     file = label(pkg, path)
     add = pkg.findings.append
     raw = read_limited(path, f"{file}: resource {name!r}")
-    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        add(Finding(file, _line_of_offset(raw, nul), "structure.encoding", "error", None, None, None, "contains a NUL byte: this is not a text file"))
+        return None
+    end = raw.find(b"\n", start)
+    first = raw[start : end if end >= 0 else len(raw)]
     try:
-        text = body.decode("utf-8")
+        first_line = first.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError as exc:
-        line = _line_of_offset(body, exc.start)
-        add(Finding(file, line, "structure.encoding", "error", None, None, None, f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8"))
+        add(Finding(file, 1, "structure.encoding", "error", None, None, None, f"is not valid UTF-8 (byte {start + exc.start}); save the file as UTF-8"))
         return None
-    if "\x00" in text:
-        line = _line_of_offset(body, body.index(b"\x00"))
-        add(Finding(file, line, "structure.encoding", "error", None, None, None, "contains a NUL byte: this is not a text file"))
-        return None
-    first_line = text.split("\n", 1)[0].rstrip("\r")
     if not first_line.strip():
         add(Finding(file, 1, "structure.header", "error", None, None, None, "the file is empty or has no header line"))
         return None
@@ -310,16 +317,18 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Ta
         )
         if missing or dupes:
             return None
-    table.strings = _parse_rows(table, text, pkg.findings)
+    table.strings = _parse_rows(table, start, pkg.findings)
     return table
 
 
-def _parse_rows(table: Table, text: str, findings: list[Finding]) -> pl.DataFrame:
+def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFrame | None:
     """Cells as text (empty -> null) with `_line`, the CSV line each record starts on.
 
-    pyarrow parses well-formed files fast; when a record is ragged or spans lines, the
-    standard csv module re-reads the file to locate every record exactly.
+    pyarrow parses the bytes of a well-formed file fast, in parallel, and checks that they are
+    UTF-8; when a record is ragged or spans lines (or the bytes are not UTF-8), the standard
+    csv module re-reads the file to locate every problem exactly.
     """
+    raw = table.raw
     names = table.header
     ragged: list[str] = []
 
@@ -327,13 +336,12 @@ def _parse_rows(table: Table, text: str, findings: list[Finding]) -> pl.DataFram
         ragged.append(row.text)
         return "skip"
 
-    body = text[1:] if text.startswith("\ufeff") else text
-    n_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    n_lines = raw.count(b"\n", start) + (0 if raw.endswith(b"\n") else 1)
     try:
         arrow = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True, ignore_empty_lines=True),
+            pa.BufferReader(pa.py_buffer(raw)[start:]),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
                 strings_can_be_null=True,
@@ -341,12 +349,20 @@ def _parse_rows(table: Table, text: str, findings: list[Finding]) -> pl.DataFram
                 null_values=[""],
             ),
         )
-        frame = pl.from_arrow(arrow)
+        frame = pl.from_arrow(arrow, rechunk=False)
         assert isinstance(frame, pl.DataFrame)
         if not ragged and frame.height == n_lines - 1:
             return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"))
     except (pa.ArrowInvalid, pa.ArrowException):
         pass
+    try:
+        body = raw[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of_offset(raw, start + exc.start)
+        findings.append(
+            Finding(table.file, line, "structure.encoding", "error", None, None, None, f"is not valid UTF-8 (byte {start + exc.start}); save the file as UTF-8")
+        )
+        return None
     return _parse_rows_slowly(table, body, findings)
 
 
@@ -403,10 +419,6 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
     reported by the dates.parse rule."""
     s = table.strings
     assert s is not None
-    key = table.primary_key
-    key_expr = (
-        pl.concat_str([pl.col(k).fill_null("") for k in key], separator="/") if key and all(k in s.columns for k in key) else pl.lit(None, dtype=pl.String)
-    )
     casts, bad = [], []
     edtf_cols = []
     for fld in table.fields:
@@ -418,13 +430,15 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
             bad.append((name, ftype))
         if fld.get("x-edtf"):
             edtf_cols.append(name)
-    frame = s.with_columns(key_expr.alias("_key"), *casts)
+    frame = s.with_columns(*casts)
     for name in edtf_cols:
-        frame = frame.with_columns(edtf.bounds(name))
+        # Dates repeat: parse each distinct value once and join the bounds back.
+        distinct = s.select(pl.col(name).unique()).with_columns(edtf.bounds(name))
+        frame = frame.join(distinct, on=name, how="left", nulls_equal=True, maintain_order="left")
     for name, ftype in bad:
         mask = frame[name].is_null() & s[name].is_not_null()
         if mask.any():
-            rows = frame.filter(mask).select("_line", "_key").with_columns(s.filter(mask)[name].alias("v"))
+            rows = s.filter(mask).select("_line", table.key_expr().alias("_key"), pl.col(name).alias("v"))
             for line, k, v in rows.iter_rows():
                 findings.append(Finding(table.file, line, "structure.type", "error", k, name, v, f"{name}={v!r} is not {_TYPE_WORDS[ftype]}"))
     table.frame = frame

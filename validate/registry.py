@@ -46,6 +46,7 @@ class RowCheck:
     message: pl.Expr
     value: pl.Expr | None = None
     needs: tuple[str, ...] = field(default=())
+    window: bool = False  # the message looks at other rows (e.g. the first of a duplicate)
 
     @property
     def name(self) -> str:

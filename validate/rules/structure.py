@@ -160,6 +160,7 @@ def _duplicates(rule: str, table: str, cols: list[str], what: str) -> RowCheck:
         pl.struct(cols).is_first_distinct() | pl.any_horizontal([pl.col(c).is_null() for c in cols]),
         pl.format(f"duplicate {what} ({'/'.join(cols)}={{}}), first at line {{}}", pl.concat_str([show(pl.col(c)) for c in cols], separator="/"), first),
         pl.concat_str([show(pl.col(c)) for c in cols], separator="/"),
+        window=True,
     )
 
 
