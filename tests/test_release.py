@@ -300,3 +300,12 @@ def test_using_a_release_examples_run(built, capsys):
         con.close()
     finally:
         os.chdir(cwd)
+
+
+@needs_snapshots
+def test_rebuild_names_the_files_that_changed(tmp_path):
+    root = repo_copy(tmp_path)
+    release.build(root, tmp_path / "d", SNAPSHOTS, cut=True)
+    (root / "LICENSE").write_text((root / "LICENSE").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(ReleaseError, match="files that differ: LICENSE"):
+        release.build(root, tmp_path / "d2", SNAPSHOTS)

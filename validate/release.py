@@ -248,13 +248,19 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
     zip_path = out / f"{name}-{version}.zip"
     deterministic_zip(folder, zip_path, dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ"))
     zip_hash = sha256(zip_path.read_bytes())
+    files = {p.relative_to(folder).as_posix(): sha256(p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
     if rebuilding:
         want = prev.get("zip", {}).get("sha256")
         if want != zip_hash:
-            raise ReleaseError(f"rebuilt {zip_path.name} has sha256 {zip_hash}, but {own.relative_to(root)} records {want}: the build is not reproducible here")
+            published = prev.get("files", {})
+            differ = sorted(f for f in set(files) | set(published) if files.get(f) != published.get(f))
+            raise ReleaseError(
+                f"rebuilt {zip_path.name} has sha256 {zip_hash}, but {own.relative_to(root)} records {want}; files that differ: "
+                f"{', '.join(differ[:10]) or 'none (zip metadata)'}. A published release is immutable: rebuild it from the commit that cut it"
+            )
         return zip_path, f"reproduced {zip_path.relative_to(root) if zip_path.is_relative_to(root) else zip_path} byte for byte (sha256 {zip_hash})"
     if cut:
-        manifest = {"name": name, "version": version, "created": created, **cur, "zip": {"name": zip_path.name, "sha256": zip_hash}}
+        manifest = {"name": name, "version": version, "created": created, **cur, "files": files, "zip": {"name": zip_path.name, "sha256": zip_hash}}
         own.parent.mkdir(exist_ok=True)
         own.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
         return zip_path, f"cut {version}: {own.relative_to(root)} written; zip sha256 {zip_hash}"
