@@ -48,6 +48,12 @@ release: $(STAMP)
 cut: $(STAMP)
 	$(PY) -m validate.release --snapshots $(SNAPSHOTS) --cut
 
+BENCH_ARGS ?= --sizes 10000,100000,1000000 --runs 3 --frictionless-max 100000
+
+# Speed and peak memory of the whole validator process against frictionless, same session.
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
 # A long hostile-input run: FUZZ_EXAMPLES mutated descriptors and CSV files per property.
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py

@@ -63,13 +63,19 @@ class Measure:
     label: str
     cmd: list[str]
     walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)  # user + system seconds of the child
     peaks_kb: list[int] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)  # 1-minute load average after each run
     extrapolated_from: str | None = None  # set when not run but estimated
 
     @property
     def wall(self) -> float:
         return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus) if self.cpus else float("nan")
 
     @property
     def peak_mb(self) -> float:
@@ -80,8 +86,10 @@ class Measure:
             "label": self.label,
             "cmd": self.cmd,
             "walls": self.walls,
+            "cpus": self.cpus,
             "peaks_kb": self.peaks_kb,
             "codes": self.codes,
+            "loads": self.loads,
             "median_wall": self.wall if self.walls else None,
             "extrapolated_from": self.extrapolated_from,
         }
@@ -94,13 +102,14 @@ def log(msg: str) -> None:
 _WRAPPER = (
     "import resource, subprocess, sys\n"
     "r = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL)\n"
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(f'{u.ru_maxrss} {u.ru_utime + u.ru_stime}')\n"
     "sys.exit(r.returncode)\n"
 )
 
 
-def run_once(cmd: list[str], cwd: Path) -> tuple[float, int, int, str]:
-    """(wall seconds, peak RSS in KB, exit code, stderr tail) of one fresh process."""
+def run_once(cmd: list[str], cwd: Path) -> tuple[float, float, int, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in KB, exit code, stderr tail) of one fresh process."""
     with tempfile.TemporaryDirectory() as tmp:
         stats = Path(tmp) / "stats"
         if os.access(TIME, os.X_OK):
@@ -114,25 +123,63 @@ def run_once(cmd: list[str], cwd: Path) -> tuple[float, int, int, str]:
     if os.access(TIME, os.X_OK):
         m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
         peak = int(m.group(1)) if m else -1
+        cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text))
     else:
-        peak = int(text) if text.strip().isdigit() else -1
-    return wall, peak, proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:]
+        parts = text.split()
+        peak, cpu = (int(parts[0]), float(parts[1])) if len(parts) == 2 else (-1, float("nan"))
+    return wall, cpu, peak, proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:]
 
 
 def measure(label: str, cmd: list[str], runs: int, ok_codes: tuple[int, ...] = (0, 1)) -> Measure:
-    m = Measure(label, cmd)
-    for i in range(runs):
-        wall, peak, code, err = run_once(cmd, REPO)
-        if code not in ok_codes:
-            raise SystemExit(f"{label}: exit {code} (expected {ok_codes}): {' '.join(cmd)}\n{err}")
-        m.walls.append(wall)
-        m.peaks_kb.append(peak)
-        m.codes.append(code)
-        log(f"  {label} run {i + 1}/{runs}: {wall:.2f} s, {peak / 1024:.0f} MiB, exit {code}")
-    return m
+    return measure_together([(label, cmd, runs)], ok_codes)[0]
+
+
+def measure_together(what: list[tuple[str, list[str], int]], ok_codes: tuple[int, ...] = (0, 1)) -> list[Measure]:
+    """Interleave the runs of several commands (label, command, runs): a, b, c, a, b, c, ...
+    On a shared machine a change of load then affects all of them alike instead of only the
+    ones measured last."""
+    ms = [(Measure(label, cmd), runs) for label, cmd, runs in what]
+    for i in range(max(r for _, r in ms)):
+        for m, runs in ms:
+            if i >= runs:
+                continue
+            wall, cpu, peak, code, err = run_once(m.cmd, REPO)
+            if code not in ok_codes:
+                raise SystemExit(f"{m.label}: exit {code} (expected {ok_codes}): {' '.join(m.cmd)}\n{err}")
+            m.walls.append(wall)
+            m.cpus.append(cpu)
+            m.peaks_kb.append(peak)
+            m.codes.append(code)
+            m.loads.append(round(os.getloadavg()[0], 2))
+            log(f"  {m.label} run {i + 1}/{runs}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak / 1024:.0f} MiB, exit {code}, load {m.loads[-1]}")
+    return [m for m, _ in ms]
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def code_version(py: str) -> dict:
+    """Which validator is measured: the git commit, whether validate/ has uncommitted changes
+    (read-only git commands), and a digest of each module `python -m validate` loads, compared
+    at start and end so that an edit during the run is noticed (edits to modules the validator
+    does not load, such as the release builder, do not matter)."""
+    code = "import sys, validate.cli, validate.engine\nprint('\\n'.join(sorted(m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'validate')))"
+    loaded = subprocess.run([py, "-c", code], cwd=REPO, capture_output=True, text=True).stdout.split()
+    files = {Path(f).resolve().relative_to(REPO).as_posix(): hashlib.sha256(Path(f).read_bytes()).hexdigest()[:12] for f in loaded if Path(f).is_file()}
+
+    def git(*a: str) -> str:
+        try:
+            return subprocess.run(["git", *a], cwd=REPO, capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:12]
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--", "validate")),
+        "digest": digest,
+        "files": files,
+    }
 
 
 def generator_digest() -> str:
@@ -229,15 +276,33 @@ def mb(m: Measure | None) -> str:
     return "" if m is None or m.extrapolated_from else f"{m.peak_mb:.0f}"
 
 
-def ratio(a: Measure | None, b: Measure | None) -> str:
+def cpu(m: Measure | None) -> str:
+    return "" if m is None or m.extrapolated_from or not m.cpus else f"{m.cpu:.2f}"
+
+
+def loads(m: Measure | None) -> str:
+    return "" if m is None or not m.loads else f"{min(m.loads):.1f}-{max(m.loads):.1f}"
+
+
+def ratio(a: Measure | None, b: Measure | None, by_cpu: bool = False) -> str:
     if a is None or b is None:
         return "n/a"
-    r = a.wall / b.wall
+    if by_cpu and (a.extrapolated_from or b.extrapolated_from):
+        return "n/a"
+    r = a.cpu / b.cpu if by_cpu else a.wall / b.wall
     return f"{r:.1f}x" + (" (EXTRAPOLATED)" if a.extrapolated_from or b.extrapolated_from else "")
 
 
-def write_results(path: Path, args, mach: dict, gens: dict, sizes: dict, extra: dict, started: str, load: tuple, seconds: float) -> list[tuple]:
+def write_results(
+    path: Path, args, mach: dict, gens: dict, sizes: dict, extra: dict, started: str, load: tuple, seconds: float, code: tuple[dict, dict]
+) -> list[tuple]:
     v = mach["versions"]
+    c0, c1 = code
+    dirty = " with uncommitted changes in validate/" if c0["dirty"] else ""
+    measured = f"- validator measured: commit {c0['commit']}{dirty} (digest {c0['digest']} of the {len(c0['files'])} modules `python -m validate` loads)"
+    if c1["digest"] != c0["digest"]:
+        changed = sorted(f for f in set(c0["files"]) | set(c1["files"]) if c0["files"].get(f) != c1["files"].get(f))
+        measured += f"; WARNING: {', '.join(changed)} changed during the run: rerun for consistent figures"
     lines = [
         "# Benchmark: `python -m validate` vs `frictionless validate`",
         "",
@@ -249,10 +314,14 @@ def write_results(path: Path, args, mach: dict, gens: dict, sizes: dict, extra: 
         "## Machine",
         "",
         f"- CPU: {mach['cpu']}, nproc {mach['nproc']}; memory {mach['memory']}; Linux {mach['kernel']}",
-        f"- load average (1, 5, 15 min) at start {load[0]}, at end {load[1]} (other jobs share this machine: timings carry that noise)",
+        f"- load average (1, 5, 15 min) at start {load[0]}, at end {load[1]}; the `load` columns give the 1-minute load after each run. Other jobs "
+        "share this machine, so wall times carry their noise: clean and faulty runs are interleaved (and frictionless and validate alternate "
+        "within a size) so that both sides of a ratio see the same load, and CPU time (user + system, summed over threads) is given as a "
+        "steadier second measure",
+        measured,
         f"- Python {v['python']}; frictionless {v['frictionless']}, pandera {v['pandera']}, polars {v['polars']}, pyarrow {v['pyarrow']}, "
         f"numpy {v['numpy']}, pandas {v['pandas']}",
-        f"- peak memory: maximum resident set size of the child process, from {mach['peak_source']}; MB = 10^6 bytes",
+        f"- peak memory: maximum resident set size of the child process, from {mach['peak_source']}; MB = 10^6 bytes; CPU time from the same source",
         "",
         "## What is timed",
         "",
@@ -282,17 +351,18 @@ def write_results(path: Path, args, mach: dict, gens: dict, sizes: dict, extra: 
             "",
             f"## {n:,} claims",
             "",
-            "| package | tool | runs | median wall (s) | min-max (s) | peak RSS (MB) | exit codes |",
-            "|---|---|---:|---:|---:|---:|---|",
+            "| package | tool | runs | median wall (s) | min-max (s) | median CPU (s) | peak RSS (MB) | exit codes | load |",
+            "|---|---|---:|---:|---:|---:|---:|---|---|",
         ]
         for kind, tool, m in (("clean", "validate", vc), ("clean", "frictionless", fc), ("10 % faulty", "validate", vf), ("10 % faulty", "frictionless", ff)):
             runs = "" if m is None else ("0 (extrapolated from " + m.extrapolated_from + ")" if m.extrapolated_from else str(len(m.walls)))
             codes = "" if m is None or m.extrapolated_from else ",".join(str(c) for c in m.codes)
-            lines.append(f"| {kind} | {tool} | {runs} | {fmt_s(m)} | {spread(m)} | {mb(m)} | {codes} |")
+            lines.append(f"| {kind} | {tool} | {runs} | {fmt_s(m)} | {spread(m)} | {cpu(m)} | {mb(m)} | {codes} | {loads(m)} |")
         lines += [
             "",
-            f"- frictionless / validate: clean **{ratio(fc, vc)}**, faulty **{ratio(ff, vf)}**",
-            f"- validate faulty / clean: **{ratio(vf, vc)}**; throughput (clean) {n / vc.wall:,.0f} claims/s",
+            f"- frictionless / validate (wall): clean **{ratio(fc, vc)}**, faulty **{ratio(ff, vf)}**; by CPU time: clean {ratio(fc, vc, True)}, "
+            f"faulty {ratio(ff, vf, True)}",
+            f"- validate faulty / clean (wall): **{ratio(vf, vc)}** (CPU {ratio(vf, vc, True)}); throughput (clean) {n / vc.wall:,.0f} claims/s",
         ]
         if vc.codes and set(vc.codes) != {0}:
             lines.append(f"- WARNING: the validator did not accept the clean package (exit {vc.codes}); the timing is not of a valid run")
@@ -303,12 +373,14 @@ def write_results(path: Path, args, mach: dict, gens: dict, sizes: dict, extra: 
         "",
         "## Real package and start-up",
         "",
-        "| what | command | runs | median wall (s) | min-max (s) | peak RSS (MB) | exit codes |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| what | command | runs | median wall (s) | min-max (s) | median CPU (s) | peak RSS (MB) | exit codes | load |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for what, m in (("real package", real), ("import validate.engine", startup), ("bare interpreter", bare)):
         cmd = shlex.join([Path(m.cmd[0]).name, *m.cmd[1:]]).replace(str(REPO) + "/", "")
-        lines.append(f"| {what} | `{cmd}` | {len(m.walls)} | {m.wall:.2f} | {spread(m)} | {mb(m)} | {','.join(str(c) for c in m.codes)} |")
+        lines.append(
+            f"| {what} | `{cmd}` | {len(m.walls)} | {m.wall:.2f} | {spread(m)} | {cpu(m)} | {mb(m)} | {','.join(str(c) for c in m.codes)} | {loads(m)} |"
+        )
 
     # targets
     big = max(sizes) if sizes else None
@@ -380,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
     load_start = tuple(round(x, 2) for x in os.getloadavg())
     mach = machine(py)
-    log(f"machine: {mach}")
+    code_start = code_version(py)
+    log(f"machine: {mach}; validator {code_start}")
 
     # real package and start-up first (small, and a warm-up of the .pyc caches)
     real_extra = ["--snapshots", str(args.snapshots)] if args.snapshots.is_dir() and any(args.snapshots.iterdir()) else []
@@ -398,10 +471,16 @@ def main(argv: list[str] | None = None) -> int:
         faulty, gf = ensure_package(py, n, args.faulty, args.seed, args.work, args.regenerate)
         gens[(n, "clean")], gens[(n, f"{round(args.faulty * 100)} % faulty")] = gi, gf
         res: dict = {}
-        log(f"{n:,} claims: validate")
-        res["validate_clean"] = measure(f"validate clean {n}", validate_cmd(py, clean), args.runs)
-        res["validate_faulty"] = measure(f"validate faulty {n}", validate_cmd(py, faulty), args.runs)
         big = n > args.frictionless_max
+        todo = [("validate_clean", f"validate clean {n}", validate_cmd(py, clean), args.runs)]
+        todo.append(("validate_faulty", f"validate faulty {n}", validate_cmd(py, faulty), args.runs))
+        if not (big and args.frictionless_extrapolate):
+            fr_runs = 1 if big else args.runs
+            todo.append(("frictionless_clean", f"frictionless clean {n}", frictionless_cmd(fr, clean), fr_runs))
+            todo.append(("frictionless_faulty", f"frictionless faulty {n}", frictionless_cmd(fr, faulty), fr_runs))
+        log(f"{n:,} claims: " + ", ".join(f"{label} x{runs}" for _, label, _, runs in todo))
+        for (key, *_), m in zip(todo, measure_together([(label, cmd, runs) for _, label, cmd, runs in todo]), strict=True):
+            res[key] = m
         if big and args.frictionless_extrapolate:
             base = max((m for m in results if "frictionless_clean" in results[m] and not results[m]["frictionless_clean"].extrapolated_from), default=None)
             if base is not None:
@@ -411,19 +490,25 @@ def main(argv: list[str] | None = None) -> int:
                     rows_here = info["claims"] + info["citations"]
                     est = Measure(key, src.cmd, walls=[src.wall * rows_here / rows_base], extrapolated_from=f"{base:,} claims, linear in rows")
                     res[key] = est
-        else:
-            runs = 1 if big else args.runs
-            log(f"{n:,} claims: frictionless ({runs} run(s))")
-            res["frictionless_clean"] = measure(f"frictionless clean {n}", frictionless_cmd(fr, clean), runs)
-            res["frictionless_faulty"] = measure(f"frictionless faulty {n}", frictionless_cmd(fr, faulty), runs)
         results[n] = res
         # write as we go, so an interrupted run still leaves its numbers
         write_results(
-            args.out, args, mach, gens, results, extra, started, (load_start, tuple(round(x, 2) for x in os.getloadavg())), time.perf_counter() - t_start
+            args.out,
+            args,
+            mach,
+            gens,
+            results,
+            extra,
+            started,
+            (load_start, tuple(round(x, 2) for x in os.getloadavg())),
+            time.perf_counter() - t_start,
+            (code_start, code_version(py)),
         )
 
     load_end = tuple(round(x, 2) for x in os.getloadavg())
-    targets = write_results(args.out, args, mach, gens, results, extra, started, (load_start, load_end), time.perf_counter() - t_start)
+    targets = write_results(
+        args.out, args, mach, gens, results, extra, started, (load_start, load_end), time.perf_counter() - t_start, (code_start, code_version(py))
+    )
     raw = {
         "machine": mach,
         "generated": {f"{n}-{k}": v for (n, k), v in gens.items()},

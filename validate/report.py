@@ -8,7 +8,7 @@ Text is for people, JSON for tools and `github` for workflow annotations.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 SEVERITIES = ("error", "warning")
 
@@ -66,9 +66,12 @@ def as_json(findings: list[Finding], summary: dict) -> str:
         "counts": n,
         "rows": summary["rows"],
         "rules": summary["rule_ids"],
-        "findings": [asdict(f) for f in findings],
+        "findings": [
+            {"rule": f.rule, "severity": f.severity, "file": f.file, "line": f.line, "key": f.key, "column": f.column, "value": f.value, "message": f.message}
+            for f in findings
+        ],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1)
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def _escape_github(value: str, prop: bool = False) -> str:
