@@ -70,12 +70,12 @@ def _looks_canonical(table: Table) -> bool:
     """A fast sufficient test: the file has exactly the bytes and quote characters that the
     canonical writer would produce for these values, with no BOM and no CR. Any quoting,
     blank line or spacing that differs changes one of those counts."""
-    raw, frame = table.raw, table.strings
+    frame = table.strings
     assert frame is not None
-    if raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw or table.header != table.field_names or not raw.endswith(b"\n"):
+    if table.header != table.field_names:
         return False
     names = table.field_names
-    needs = [pl.col(c).str.contains(r'[,"\r\n]').fill_null(False) for c in names]
+    needs = [pl.col(c).str.contains_any([",", '"', "\r", "\n"]).fill_null(False) for c in names]
     quotes = [pl.col(c).str.count_matches('"', literal=True).fill_null(0) for c in names]
     sizes = frame.select(
         body=pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0).cast(pl.Int64) for c in names]).sum(),
@@ -86,14 +86,15 @@ def _looks_canonical(table: Table) -> bool:
     header = len(",".join(names).encode("utf-8")) + 1
     expected_bytes = header + body + 2 * quoted + inner + frame.height * len(names)
     expected_quotes = 2 * quoted + 2 * inner
-    return len(raw) == expected_bytes and raw.count(b'"') == expected_quotes
+    # A BOM, a CR or a missing final newline changes the byte count too.
+    return table.size == expected_bytes and table.quotes == expected_quotes
 
 
 def problems(table: Table) -> tuple[int, str] | None:
     """None when the file is canonical, else (line, what is wrong)."""
     if _looks_canonical(table) and is_sorted(table.strings, sort_keys(table)):
         return None
-    raw = table.raw
+    raw = table.data()
     want = canonical_bytes(table)
     if raw == want:
         return None

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                 table.strings = table.strings.select([*table.field_names, "_line"])
                 table.header = table.field_names
             want = canonical_bytes(table)
-            if want != table.raw:
+            if want != table.data():
                 changed.append(table.file)
                 if not args.check:
                     target.write_bytes(want)

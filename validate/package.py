@@ -9,6 +9,7 @@ as findings or raised as `UsageError` (exit 2), never as tracebacks.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import urllib.parse
@@ -44,10 +45,22 @@ class Table:
     file: str
     path: Path
     schema: dict
-    raw: bytes
+    raw: bytes | None  # the file's bytes, released once the facts below are taken (memory)
     header: list[str]
     strings: pl.DataFrame | None = None  # None when the rows cannot be read
     frame: pl.DataFrame | None = None
+    size: int = 0
+    sha256: str = ""
+    quotes: int = 0  # number of '"' bytes, for the fast canonical check
+
+    def take_facts(self) -> None:
+        """Record what later checks need from the bytes, so that the bytes can be released."""
+        assert self.raw is not None
+        self.size, self.sha256, self.quotes = len(self.raw), hashlib.sha256(self.raw).hexdigest(), self.raw.count(b'"')
+
+    def data(self) -> bytes:
+        """The file's bytes: kept, or read again (the slow paths that need them are rare)."""
+        return self.raw if self.raw is not None else read_limited(self.path, self.file)
 
     @property
     def fields(self) -> list[dict]:
@@ -286,6 +299,7 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Ta
         add(Finding(file, 1, "structure.header", "error", None, None, None, f"the header cannot be parsed: {exc}"))
         return None
     table = Table(name, file, path, schema, raw, header)
+    table.take_facts()
     expected = table.field_names
     if len(header) > MAX_HEADER_FIELDS:
         add(Finding(file, 1, "structure.header", "error", None, None, None, f"the header has {len(header)} columns; the schema has {len(expected)}"))

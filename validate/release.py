@@ -81,7 +81,7 @@ def state_of(result_tables: dict) -> dict:
     schemas, resources = {}, {}
     for name, table in result_tables.items():
         schemas[name] = {"fields": [[f["name"], f.get("type", "string")] for f in table.fields], "primaryKey": table.primary_key}
-        resources[name] = {"path": table.file, "hash": f"sha256:{sha256(table.raw)}", "bytes": len(table.raw), "rows": table.frame.height}
+        resources[name] = {"path": table.file, "hash": f"sha256:{table.sha256}", "bytes": table.size, "rows": table.frame.height}
     claims = result_tables["claims"]
     return {"schemas": schemas, "resources": resources, "claims": row_hashes(claims.strings, claims.field_names, "claim_id")}
 
@@ -210,9 +210,10 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
     for res in descriptor["resources"]:
         table = tables[res["name"]]
         csv_path = folder / "data" / f"{table.name}.csv"
-        csv_path.write_bytes(table.raw)
+        data = table.data()
+        csv_path.write_bytes(data)
         shutil.copy(root / "schema" / f"{table.name}.json", folder / "schema" / f"{table.name}.json")
-        resources.append({**res, "hash": f"sha256:{sha256(table.raw)}", "bytes": len(table.raw)})
+        resources.append({**res, "hash": f"sha256:{sha256(data)}", "bytes": len(data)})
         pq_path = folder / "data" / f"{table.name}.parquet"
         parquet.write(table, pq_path, name, version)
         data = pq_path.read_bytes()
