@@ -446,9 +446,17 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
             edtf_cols.append(name)
     frame = s.with_columns(*casts)
     for name in edtf_cols:
-        # Dates repeat: parse each distinct value once and join the bounds back.
-        distinct = s.select(pl.col(name).unique()).with_columns(edtf.bounds(name))
-        frame = frame.join(distinct, on=name, how="left", nulls_equal=True, maintain_order="left")
+        # Dates repeat: parse each distinct value once and map the bounds back (a join would
+        # copy every column of the table).
+        distinct = s.select(pl.col(name).unique().drop_nulls()).with_columns(edtf.bounds(name))
+        keys = distinct[name]
+        frame = frame.with_columns(
+            pl.col(name).replace_strict(keys, distinct[f"{name}_start"], default=None, return_dtype=pl.Date).alias(f"{name}_start"),
+            pl.col(name).replace_strict(keys, distinct[f"{name}_end"], default=None, return_dtype=pl.Date).alias(f"{name}_end"),
+            (pl.col(name).is_null() | pl.col(name).replace_strict(keys, distinct[f"{name}__edtf_ok"], default=True, return_dtype=pl.Boolean)).alias(
+                f"{name}__edtf_ok"
+            ),
+        )
     for name, ftype in bad:
         mask = frame[name].is_null() & s[name].is_not_null()
         if mask.any():
