@@ -158,28 +158,35 @@ def qty_text_agrees(ctx) -> Iterator[RowCheck]:
     words that carry it."""
     if not _ready(ctx):
         return
-    texts = ctx.frame("claims")["qty_text"].drop_nulls().unique().to_list()
-    parsed = {t: numbers_in(t)[:MAX_NUMBERS] for t in texts}
-    cands = [
-        pl.col("qty_text").replace_strict(
-            pl.Series(texts, dtype=pl.String),
-            pl.Series([float(p[i]) if len(p) > i else None for p in parsed.values()], dtype=pl.Float64),
-            default=None,
-            return_dtype=pl.Float64,
-        )
-        for i in range(MAX_NUMBERS)
-    ]
+    # Parse each distinct phrase once, then compare every row against its phrase's numbers in
+    # one pass; the checks below carry the per-row verdicts.
+    claims = ctx.frame("claims")
+    texts = claims["qty_text"].drop_nulls().unique().to_list()
+    parsed = [numbers_in(t)[:MAX_NUMBERS] for t in texts]
+    numbers = pl.DataFrame(
+        {"qty_text": texts, **{f"_n{i}": [float(p[i]) if len(p) > i else None for p in parsed] for i in range(MAX_NUMBERS)}},
+        schema={"qty_text": pl.String, **{f"_n{i}": pl.Float64 for i in range(MAX_NUMBERS)}},
+    )
+    cands = [pl.col(f"_n{i}") for i in range(MAX_NUMBERS)]
+    verdicts = {}
     for c in QTY:
         v = pl.col(c)
-        match = pl.any_horizontal([((v - k).abs() <= 1e-3 * k.abs().clip(lower_bound=1e-9)).fill_null(False) for k in cands])
+        verdicts[c] = v.is_null() | pl.any_horizontal([((v - k).abs() <= 1e-3 * k.abs().clip(lower_bound=1e-9)).fill_null(False) for k in cands])
+    verdicts["_recorded"] = ~(pl.all_horizontal([pl.col(c).is_null() for c in QTY]) & cands[0].is_not_null())
+    ok = (
+        claims.select("qty_text", *QTY)
+        .join(numbers, on="qty_text", how="left", maintain_order="left")
+        .select(**{name: expr.fill_null(True) for name, expr in verdicts.items()})
+    )
+    for c in QTY:
+        v = pl.col(c)
         yield RowCheck(
-            "units.qty_text", "claims", c, v.is_null() | match, pl.format("{}={} is not a number stated in qty_text={}", pl.lit(c), show(v), pl.col("qty_text"))
+            "units.qty_text", "claims", c, pl.lit(ok[c]), pl.format("{}={} is not a number stated in qty_text={}", pl.lit(c), show(v), pl.col("qty_text"))
         )
-    none = pl.all_horizontal([pl.col(c).is_null() for c in QTY])
     yield RowCheck(
         "units.qty_text",
         "claims",
         "qty_best",
-        ~(none & cands[0].is_not_null()),
+        pl.lit(ok["_recorded"]),
         pl.format("qty_text={} gives a number but qty_low, qty_best and qty_high are all empty", pl.col("qty_text")),
     )
