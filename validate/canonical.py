@@ -75,14 +75,16 @@ def _looks_canonical(table: Table) -> bool:
     if table.header != table.field_names:
         return False
     names = table.field_names
-    needs = [pl.col(c).str.contains_any([",", '"', "\r", "\n"]).fill_null(False) for c in names]
-    quotes = [pl.col(c).str.count_matches('"', literal=True).fill_null(0) for c in names]
-    sizes = frame.select(
-        body=pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0).cast(pl.Int64) for c in names]).sum(),
-        quoted=pl.sum_horizontal([n.cast(pl.Int64) for n in needs]).sum(),
-        inner=pl.sum_horizontal([(q * n.cast(pl.Int64)).cast(pl.Int64) for q, n in zip(quotes, needs, strict=True)]).sum(),
-    ).row(0)
-    body, quoted, inner = (int(v or 0) for v in sizes)
+    body = quoted = inner = 0
+    for c in names:  # one column at a time: small intermediates, whatever the table's width
+        col = pl.col(c)
+        needs = col.str.contains_any([",", '"', "\r", "\n"]).fill_null(False)
+        row = frame.select(
+            col.str.len_bytes().sum().alias("b"),
+            needs.sum().alias("q"),
+            pl.when(needs).then(col.str.count_matches('"', literal=True)).otherwise(0).sum().alias("i"),
+        ).row(0)
+        body, quoted, inner = body + int(row[0] or 0), quoted + int(row[1] or 0), inner + int(row[2] or 0)
     header = len(",".join(names).encode("utf-8")) + 1
     expected_bytes = header + body + 2 * quoted + inner + frame.height * len(names)
     expected_quotes = 2 * quoted + 2 * inner
