@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -45,6 +46,9 @@ def digest(root: Path) -> dict[str, str]:
 def check_properties(root: Path, *args: str) -> int:
     before = digest(root)
     out, err = io.StringIO(), io.StringIO()
+    unraisable: list = []  # "Exception ignored in ..." would print a traceback to stderr
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = unraisable.append
     os.environ["VALIDATE_DEBUG"] = "1"
     start = time.perf_counter()
     try:
@@ -52,6 +56,8 @@ def check_properties(root: Path, *args: str) -> int:
             code = main([str(root / "datapackage.json"), "--as-of", "2026-11-22", *args])
     finally:
         os.environ.pop("VALIDATE_DEBUG", None)
+        sys.unraisablehook = previous_hook
+    assert not unraisable, [str(u.exc_value) for u in unraisable]
     elapsed = time.perf_counter() - start
     assert code in (0, 1, 2)
     assert "Traceback" not in out.getvalue() + err.getvalue()

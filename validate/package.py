@@ -343,19 +343,17 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
     csv module re-reads the file to locate every problem exactly.
     """
     raw = table.raw
+    assert raw is not None
     names = table.header
-    ragged: list[str] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        ragged.append(row.text)
-        return "skip"
-
     n_lines = raw.count(b"\n", start) + (0 if raw.endswith(b"\n") else 1)
     try:
         arrow = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(raw)[start:]),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True, block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=False, ignore_empty_lines=True),
+            # No invalid-row handler: pyarrow decodes a bad row's text before calling one and
+            # prints the error when that text is not UTF-8. A ragged row raises instead, and
+            # the slow path below reports it with its line.
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
                 strings_can_be_null=True,
@@ -365,7 +363,7 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
         )
         frame = pl.from_arrow(arrow, rechunk=False)
         assert isinstance(frame, pl.DataFrame)
-        if not ragged and frame.height == n_lines - 1:
+        if frame.height == n_lines - 1:
             return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"))
     except (pa.ArrowInvalid, pa.ArrowException):
         pass
