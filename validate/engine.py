@@ -137,7 +137,7 @@ def released_ids(ctx: Context, manifest_file: str | None) -> list[Finding]:
 
 def row_findings(ctx: Context) -> list[Finding]:
     """Run every row rule through the derived pandera schemas and address each failure."""
-    schemas, checks = package_schemas(ctx)
+    schemas, groups = package_schemas(ctx)
     out: list[Finding] = []
     for table_name, schema in schemas.items():
         table = ctx.tables[table_name]
@@ -154,13 +154,21 @@ def row_findings(ctx: Context) -> list[Finding]:
             continue
         cases = cases.filter(pl.col("index").is_not_null())
         for name, group in cases.group_by("check", maintain_order=True):
-            check = checks.get(name[0])
-            if check is None:  # a pandera built-in (dtype): should not happen for typed frames
+            checks = groups.get(name[0])
+            if checks is None:  # a pandera built-in (dtype): should not happen for typed frames
                 for col, value, idx in group.select("column", "failure_case", "index").iter_rows():
                     line, key = frame.select("_line", table.key_expr()).row(idx)
                     out.append(Finding(table.file, line, "structure.type", "error", key, col, value, f"{col}={value!r}: {name[0]}"))
                 continue
-            out.extend(_address(table, frame, check, group["index"].unique().sort()))
+            index = group["index"].unique().sort()
+            if len(checks) == 1:
+                out.extend(_address(table, frame, checks[0], index))
+                continue
+            for check in checks:  # which of the rule's columns failed, on the failing rows
+                ok = frame.select(check.ok.fill_null(True).alias("ok"))["ok"].gather(index)
+                failing = index.filter(~ok)
+                if failing.len():
+                    out.extend(_address(table, frame, check, failing))
     return out
 
 

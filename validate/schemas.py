@@ -7,8 +7,7 @@ Downstream tools can check their own polars frames with the same rules the valid
     schemas["claims"].validate(frame)
 
 `package_schemas(ctx)` adds every row rule (structure, dates, units, attribution, integrity)
-as a dataframe-level check named `<rule id>:<table>.<column>`; that is what
-`python -m validate` runs. Nothing here declares a column: it is all read from schema/*.json.
+as a dataframe-level check named `<rule id>:<table>`; that is what `python -m validate` runs. Nothing here declares a column: it is all read from schema/*.json.
 """
 
 from __future__ import annotations
@@ -50,13 +49,15 @@ def columns(table_schema: dict) -> dict[str, pa.Column]:
     return cols
 
 
-def to_pandera_check(check: RowCheck) -> pa.Check:
-    ok = check.ok.fill_null(True).alias("ok")
+def to_pandera_check(name: str, checks: list[RowCheck]) -> pa.Check:
+    """One named pandera check for one rule on one table: a row passes when it passes the rule
+    on every column the rule looks at."""
+    ok = pl.all_horizontal([c.ok.fill_null(True) for c in checks]).alias("ok")
 
     def run(data, ok=ok):
         return data.lazyframe.select(ok)
 
-    return pa.Check(run, name=check.name, error=check.name, description=check.rule)
+    return pa.Check(run, name=name, error=name, description=checks[0].rule)
 
 
 def table_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, pa.DataFrameSchema]:
@@ -64,25 +65,17 @@ def table_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, pa.DataFrameSchema
     return {name: pa.DataFrameSchema(columns(load_table_schema(name, schema_dir)), name=name, strict=False) for name in TABLES}
 
 
-def package_schemas(ctx) -> tuple[dict[str, pa.DataFrameSchema], dict[str, RowCheck]]:
-    """Schemas with every row rule attached, for the tables in `ctx`, and the checks by name."""
-    checks = build_checks(ctx)
-    by_name: dict[str, RowCheck] = {}
-    for c in checks:
-        name, i = c.name, 2
-        while name in by_name:  # one rule may check one column twice (e.g. minimum and maximum)
-            name = f"{c.name}#{i}"
-            i += 1
-        by_name[name] = c
+def package_schemas(ctx) -> tuple[dict[str, pa.DataFrameSchema], dict[str, list[RowCheck]]]:
+    """Schemas with every row rule attached, for the tables in `ctx`, and the checks behind each
+    pandera check name (`<rule id>:<table>`), to address failures to their columns."""
+    groups: dict[str, list[RowCheck]] = {}
+    for c in build_checks(ctx):
+        if all(ctx.has(t) for t in c.needs):
+            groups.setdefault(f"{c.rule}:{c.table}", []).append(c)
     schemas = {}
     for table_name, table in ctx.tables.items():
         if table.frame is None:
             continue
-        table_checks = [(n, c) for n, c in by_name.items() if c.table == table_name and all(ctx.has(t) for t in c.needs)]
-        pa_checks = []
-        for n, c in table_checks:
-            chk = to_pandera_check(c)
-            chk.name = chk.error = n
-            pa_checks.append(chk)
+        pa_checks = [to_pandera_check(n, cs) for n, cs in groups.items() if cs[0].table == table_name]
         schemas[table_name] = pa.DataFrameSchema(columns(table.schema), checks=pa_checks, name=table_name, strict=False)
-    return schemas, by_name
+    return schemas, groups
