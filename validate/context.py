@@ -16,9 +16,12 @@ class Context:
     as_of: dt.date
     snapshots: dict[str, str] | None = None  # sha256 -> text, when --snapshots is given
     manifest: dict | None = None  # the latest releases/<version>.json
+    complete: frozenset[str] | None = None  # tables with every column of this dataset's schema
 
     def has(self, *names: str) -> bool:
-        return all(n in self.tables and self.tables[n].frame is not None for n in names)
+        """The tables exist, were read, and have all their columns (with the right types), so
+        cross-table rules can use them."""
+        return all(n in self.tables and self.tables[n].frame is not None and (self.complete is None or n in self.complete) for n in names)
 
     def frame(self, name: str) -> pl.DataFrame:
         table = self.tables[name]

@@ -141,7 +141,10 @@ def _inside(root: Path, relative: str, what: str, allow_remote: bool = False) ->
         raise UsageError(f"{what}: absolute path {relative!r} refused: resource paths must be relative to the package folder")
     if ".." in pure.parts:
         raise UsageError(f"{what}: path {relative!r} refused: it climbs out of the package folder")
-    target = (root / pure).resolve()
+    try:
+        target = (root / pure).resolve()
+    except (OSError, ValueError) as exc:  # a NUL byte, a link loop, a name too long
+        raise UsageError(f"{what}: path {relative!r} cannot be used: {exc}") from None
     if not target.is_relative_to(root.resolve()):
         raise UsageError(f"{what}: path {relative!r} refused: it leads outside the package folder (through a symbolic link)")
     return target
@@ -331,7 +334,11 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Ta
         )
         if missing or dupes:
             return None
-    table.strings = _parse_rows(table, start, pkg.findings)
+    strings = _parse_rows(table, start, pkg.findings)
+    if strings is not None and header != expected:  # undeclared columns are reported, not checked
+        strings = strings.select([c for c in expected if c in strings.columns] + ["_line"])
+        table.header = [c for c in header if c in expected]
+    table.strings = strings
     return table
 
 
