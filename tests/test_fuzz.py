@@ -252,3 +252,33 @@ def test_remote_resources_need_allow_remote():
         server.server_close()
         shutil.rmtree(root)
         shutil.rmtree(served)
+
+
+def _with_descriptor(mutate) -> int:
+    root = copy_package()
+    try:
+        d = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+        mutate(d)
+        (root / "datapackage.json").write_text(json.dumps(d), encoding="utf-8")
+        return check_properties(root)
+    finally:
+        shutil.rmtree(root)
+
+
+def test_regressions_found_by_fuzzing():
+    """Inputs that once crashed the validator (found by `make fuzz`)."""
+
+    def empty_schema(d):
+        d["resources"][3]["schema"] = {"fields": [], "primaryKey": []}
+
+    def retyped(d):
+        schema = json.loads((ROOT / "schema" / "claims.json").read_text(encoding="utf-8"))
+        next(f for f in schema["fields"] if f["name"] == "qty_text")["type"] = "number"
+        d["resources"][4]["schema"] = schema
+
+    def nul_path(d):
+        d["resources"][0]["path"] = "data/sources\x00.csv"
+
+    assert _with_descriptor(empty_schema) == 1
+    assert _with_descriptor(retyped) == 1
+    assert _with_descriptor(nul_path) == 2
