@@ -21,7 +21,7 @@ from .context import Context
 from .package import Package, Remote, UsageError, label, load_descriptor, read_limited, read_table, resource_schema, type_frame
 from .registry import RULES, RowCheck
 from .report import Finding, sort_findings
-from .schemas import TABLES, package_schemas
+from .schemas import POLARS_TYPES, TABLES, load_table_schema, package_schemas
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 MAX_SNAPSHOT_BYTES = 50_000_000
@@ -252,8 +252,6 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
 def drop_foreign_types(pkg: Package) -> list[Finding]:
     """The rules are written for this dataset's columns: a descriptor that gives one of them
     another type is reported, and the column is left out of the row rules."""
-    from .schemas import POLARS_TYPES, load_table_schema
-
     out = []
     for name, table in pkg.tables.items():
         if name not in TABLES or table.frame is None:
@@ -279,8 +277,6 @@ def drop_foreign_types(pkg: Package) -> list[Finding]:
 
 
 def complete_tables(pkg: Package) -> frozenset[str]:
-    from .schemas import load_table_schema
-
     return frozenset(
         name
         for name, table in pkg.tables.items()
@@ -313,14 +309,14 @@ def check_checksums(descriptor_file: str, resource: dict, file: str, size: int, 
 
 
 def check_parquet(pkg: Package, resource: dict, target: Path | Remote) -> list[Finding]:
-    import pyarrow as pa
+    import pyarrow
     import pyarrow.parquet as pq
 
     file = label(pkg, target)
     data = read_limited(target, file)
     out = check_checksums(pkg.descriptor_file, resource, file, len(data), hashlib.sha256(data).hexdigest())
     try:
-        pq.read_metadata(pa.BufferReader(data))
+        pq.read_metadata(pyarrow.BufferReader(data))
     except Exception as exc:  # any damage to the file: report it, located
         out.append(Finding(file, None, "integrity.checksums", "error", None, None, None, f"is not a readable Parquet file: {exc}"))
     return out
