@@ -48,10 +48,6 @@ class RowCheck:
     needs: tuple[str, ...] = field(default=())
     window: bool = False  # the message looks at other rows (e.g. the first of a duplicate)
 
-    @property
-    def name(self) -> str:
-        return f"{self.rule}:{self.table}.{self.column}"
-
 
 RULES: dict[str, RuleInfo] = {}
 _BUILDERS: list[Callable[[Any], Iterator[RowCheck]]] = []
