@@ -207,14 +207,15 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
         if table.strings is not None:
             type_frame(table, pkg.findings)
         pkg.tables[name] = table
-    pkg.findings.extend(drop_foreign_types(pkg))
+    conform_findings, complete = conform(pkg)
+    pkg.findings.extend(conform_findings)
     manifest, manifest_file = latest_manifest(pkg.root)
     ctx = Context(
         tables={n: t for n, t in pkg.tables.items() if n in TABLES},
         as_of=as_of or dt.date.today(),
         snapshots=load_snapshots(snapshots) if snapshots else None,
         manifest=manifest,
-        complete=complete_tables(pkg),
+        complete=complete,
     )
     findings = list(pkg.findings)
     findings.extend(row_findings(ctx))
@@ -249,39 +250,25 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
     return Result(sort_findings(findings), summary, ctx.tables)
 
 
-def drop_foreign_types(pkg: Package) -> list[Finding]:
-    """The rules are written for this dataset's columns: a descriptor that gives one of them
-    another type is reported, and the column is left out of the row rules."""
-    out = []
+def conform(pkg: Package) -> tuple[list[Finding], frozenset[str]]:
+    """Hold each table to this dataset's own Table Schema, which the rules are written for: a
+    column the descriptor gives another type is reported and left out of the row rules, and
+    only tables with every column of the dataset's schema take part in cross-table rules."""
+    out, complete = [], set()
     for name, table in pkg.tables.items():
         if name not in TABLES or table.frame is None:
             continue
         expected = {f["name"]: POLARS_TYPES.get(f.get("type", "string")) for f in load_table_schema(name)["fields"]}
         wrong = [c for c, dtype in table.frame.schema.items() if c in expected and dtype != expected[c]]
         for c in wrong:
-            out.append(
-                Finding(
-                    pkg.descriptor_file,
-                    None,
-                    "structure.descriptor",
-                    "error",
-                    None,
-                    c,
-                    str(table.frame.schema[c]),
-                    f"resource {name!r} field {c!r} has type {table.frame.schema[c]}, but this dataset's schema says {expected[c]}",
-                )
-            )
+            dtype = table.frame.schema[c]
+            message = f"resource {name!r} field {c!r} has type {dtype}, but this dataset's schema says {expected[c]}"
+            out.append(Finding(pkg.descriptor_file, None, "structure.descriptor", "error", None, c, str(dtype), message))
         if wrong:
             table.frame = table.frame.drop(wrong)
-    return out
-
-
-def complete_tables(pkg: Package) -> frozenset[str]:
-    return frozenset(
-        name
-        for name, table in pkg.tables.items()
-        if name in TABLES and table.frame is not None and all(f["name"] in table.frame.columns for f in load_table_schema(name)["fields"])
-    )
+        if all(c in table.frame.columns for c in expected):
+            complete.add(name)
+    return out, frozenset(complete)
 
 
 def is_parquet(resource: dict, target: Path | Remote) -> bool:

@@ -87,7 +87,6 @@ def numbers_in(text: str | None) -> tuple[float, ...]:
     return tuple(found)
 
 
-def agrees(value: float, candidates: tuple[float, ...]) -> bool:
-    """A stored quantity agrees when it equals one of the phrase's numbers (0.1 % tolerance,
-    so 33.3 percent matches "a third" and float noise is ignored)."""
-    return any(abs(value - c) <= 1e-3 * max(abs(c), 1e-9) for c in candidates)
+# A stored quantity agrees with a phrase's number within 0.1 %, so 33.3 percent matches "a
+# third" and float noise is ignored.
+TOLERANCE = 1e-3

@@ -211,9 +211,11 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
         table = tables[res["name"]]
         csv_path = folder / "data" / f"{table.name}.csv"
         data = table.data()
+        if sha256(data) != table.sha256:
+            raise ReleaseError(f"{table.file} changed while the release was being built")
         csv_path.write_bytes(data)
         shutil.copy(root / "schema" / f"{table.name}.json", folder / "schema" / f"{table.name}.json")
-        resources.append({**res, "hash": f"sha256:{sha256(data)}", "bytes": len(data)})
+        resources.append({**res, "hash": f"sha256:{table.sha256}", "bytes": table.size})
         pq_path = folder / "data" / f"{table.name}.parquet"
         parquet.write(table, pq_path, name, version)
         data = pq_path.read_bytes()

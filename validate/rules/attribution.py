@@ -11,35 +11,23 @@ import polars as pl
 from ..registry import RowCheck, row_rule, show
 
 
+def _cited(ctx, rule: str, table: str, key: str, message: str) -> Iterator[RowCheck]:
+    if ctx.has(table, "citations"):
+        cited = ctx.frame("citations")[key].drop_nulls().unique()
+        yield RowCheck(rule, table, key, pl.col(key).is_null() | pl.col(key).is_in(cited.implode()), pl.format(message, pl.col(key)), needs=("citations",))
+
+
 @row_rule("attribution.claim_cited")
 def claim_cited(ctx) -> Iterator[RowCheck]:
     """Every claim has at least one citation: an uncited claim is a number from nowhere."""
-    if ctx.has("claims", "citations"):
-        cited = ctx.frame("citations")["claim_id"].drop_nulls().unique()
-        yield RowCheck(
-            "attribution.claim_cited",
-            "claims",
-            "claim_id",
-            pl.col("claim_id").is_null() | pl.col("claim_id").is_in(cited.implode()),
-            pl.format("claim {} has no citation in citations.csv", pl.col("claim_id")),
-            needs=("citations",),
-        )
+    yield from _cited(ctx, "attribution.claim_cited", "claims", "claim_id", "claim {} has no citation in citations.csv")
 
 
 @row_rule("attribution.source_cited")
 def source_cited(ctx) -> Iterator[RowCheck]:
     """Every source is cited by at least one claim: an unused source is either a claim not yet
     entered or a leftover."""
-    if ctx.has("sources", "citations"):
-        cited = ctx.frame("citations")["source_id"].drop_nulls().unique()
-        yield RowCheck(
-            "attribution.source_cited",
-            "sources",
-            "source_id",
-            pl.col("source_id").is_null() | pl.col("source_id").is_in(cited.implode()),
-            pl.format("source {} is not cited by any claim", pl.col("source_id")),
-            needs=("citations",),
-        )
+    yield from _cited(ctx, "attribution.source_cited", "sources", "source_id", "source {} is not cited by any claim")
 
 
 @row_rule("attribution.qty_text_in_quote")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from ..quantities import numbers_in
+from ..quantities import TOLERANCE, numbers_in
 from ..registry import RowCheck, row_rule, show
 
 QTY = ("qty_low", "qty_best", "qty_high")
@@ -171,7 +171,7 @@ def qty_text_agrees(ctx) -> Iterator[RowCheck]:
     verdicts = {}
     for c in QTY:
         v = pl.col(c)
-        verdicts[c] = v.is_null() | pl.any_horizontal([((v - k).abs() <= 1e-3 * k.abs().clip(lower_bound=1e-9)).fill_null(False) for k in cands])
+        verdicts[c] = v.is_null() | pl.any_horizontal([((v - k).abs() <= TOLERANCE * k.abs().clip(lower_bound=1e-9)).fill_null(False) for k in cands])
     verdicts["_recorded"] = ~(pl.all_horizontal([pl.col(c).is_null() for c in QTY]) & cands[0].is_not_null())
     ok = (
         claims.select("qty_text", *QTY)
