@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
 
-from .package import Table
+if TYPE_CHECKING:
+    from .package import Table
 
 _NUMBERED = re.compile(r"^\^?([a-z]+)\[0-9\]")
 
@@ -44,6 +45,8 @@ def canonical_bytes(table: Table) -> bytes:
 
 def first_difference(a: bytes, b: bytes) -> int:
     """1-based line of the first byte where a and b differ."""
+    import numpy as np
+
     n = min(len(a), len(b))
     x = np.frombuffer(a, dtype=np.uint8, count=n)
     y = np.frombuffer(b, dtype=np.uint8, count=n)
@@ -66,6 +69,24 @@ def is_sorted(frame: pl.DataFrame, keys: list[pl.Expr]) -> bool:
     return bool(cols.select((greater | equal).slice(1).all()).item())
 
 
+def counts(frame: pl.DataFrame, names: list[str]) -> tuple[int, int]:
+    """The bytes and '"' characters of the file the canonical writer makes of `frame`'s
+    `names` columns (header included), computed without writing it."""
+    parts = []
+    for c in names:
+        col = pl.col(c)
+        needs = col.str.contains_any([",", '"', "\r", "\n"]).fill_null(False)
+        parts += [
+            col.str.len_bytes().sum().alias(f"b{len(parts)}"),
+            needs.sum().alias(f"q{len(parts)}"),
+            pl.when(needs).then(col.str.count_matches('"', literal=True)).otherwise(0).sum().alias(f"i{len(parts)}"),
+        ]
+    sums = frame.lazy().select(parts).collect().row(0) if parts else ()
+    body, quoted, inner = (sum(int(v or 0) for v in sums[k::3]) for k in range(3))
+    header = len(",".join(names).encode("utf-8")) + 1
+    return header + body + 2 * quoted + inner + frame.height * len(names), 2 * quoted + 2 * inner
+
+
 def _looks_canonical(table: Table) -> bool:
     """A fast sufficient test: the file has exactly the bytes and quote characters that the
     canonical writer would produce for these values, with no BOM and no CR. Any quoting,
@@ -74,22 +95,10 @@ def _looks_canonical(table: Table) -> bool:
     assert frame is not None
     if table.header != table.field_names:
         return False
-    names = table.field_names
-    body = quoted = inner = 0
-    for c in names:  # one column at a time: small intermediates, whatever the table's width
-        col = pl.col(c)
-        needs = col.str.contains_any([",", '"', "\r", "\n"]).fill_null(False)
-        row = frame.select(
-            col.str.len_bytes().sum().alias("b"),
-            needs.sum().alias("q"),
-            pl.when(needs).then(col.str.count_matches('"', literal=True)).otherwise(0).sum().alias("i"),
-        ).row(0)
-        body, quoted, inner = body + int(row[0] or 0), quoted + int(row[1] or 0), inner + int(row[2] or 0)
-    header = len(",".join(names).encode("utf-8")) + 1
-    expected_bytes = header + body + 2 * quoted + inner + frame.height * len(names)
-    expected_quotes = 2 * quoted + 2 * inner
+    if table.exact:  # the reader has already proved it
+        return True
     # A BOM, a CR or a missing final newline changes the byte count too.
-    return table.size == expected_bytes and table.quotes == expected_quotes
+    return counts(frame, table.field_names) == (table.size, table.quotes)
 
 
 def problems(table: Table) -> tuple[int, str] | None:

@@ -137,7 +137,7 @@ def released_ids(ctx: Context, manifest_file: str | None) -> list[Finding]:
 
 def row_findings(ctx: Context) -> list[Finding]:
     """Run every row rule through the derived pandera schemas and address each failure."""
-    schemas, groups = package_schemas(ctx)
+    schemas, rules = package_schemas(ctx, failure_cases=1)  # rows are addressed from the verdicts
     out: list[Finding] = []
     for table_name, schema in schemas.items():
         table = ctx.tables[table_name]
@@ -153,36 +153,38 @@ def row_findings(ctx: Context) -> list[Finding]:
         if cases is None or cases.height == 0:
             continue
         cases = cases.filter(pl.col("index").is_not_null())
+        table_rules = rules.get(table_name)
         for name, group in cases.group_by("check", maintain_order=True):
-            checks = groups.get(name[0])
-            if checks is None:  # a pandera built-in (dtype): should not happen for typed frames
-                for col, value, idx in group.select("column", "failure_case", "index").iter_rows():
-                    line, key = frame.select("_line", table.key_expr()).row(idx)
-                    out.append(Finding(table.file, line, "structure.type", "error", key, col, value, f"{col}={value!r}: {name[0]}"))
+            if table_rules is not None and name[0] == table_rules.name:
+                verdicts = table_rules.verdicts
+                assert verdicts is not None
+                for i, check in enumerate(table_rules.checks):  # each rule's own verdict column
+                    failing = verdicts.select(pl.arg_where(~pl.col(f"_{i}")))[:, 0]
+                    if failing.len():
+                        out.extend(_address(table, frame, check, failing))
                 continue
-            index = group["index"].unique().sort()
-            if len(checks) == 1:
-                out.extend(_address(table, frame, checks[0], index))
-                continue
-            for check in checks:  # which of the rule's columns failed, on the failing rows
-                ok = frame.select(check.ok.fill_null(True).alias("ok"))["ok"].gather(index)
-                failing = index.filter(~ok)
-                if failing.len():
-                    out.extend(_address(table, frame, check, failing))
+            # a pandera built-in (dtype): should not happen for typed frames
+            for col, value, idx in group.select("column", "failure_case", "index").iter_rows():
+                line, key = frame.select("_line", table.key_expr()).row(idx)
+                out.append(Finding(table.file, line, "structure.type", "error", key, col, value, f"{col}={value!r}: {name[0]}"))
     return out
 
 
 def _address(table, frame: pl.DataFrame, check: RowCheck, index: pl.Series) -> list[Finding]:
     value = check.value if check.value is not None else pl.col(check.column).cast(pl.String)
     columns = (pl.col("_line"), table.key_expr().alias("_key"), value.alias("_value"), check.message.alias("_message"))
-    # A message that looks at other rows (the first line of a duplicate) is evaluated on the
-    # whole frame; any other only on the failing rows.
-    rows = frame.select(columns)[index] if check.window else frame[index].select(columns)
+    if check.window:  # the message looks at other rows (the first line of a duplicate)
+        rows = frame.select(columns)[index]
+    else:  # only the failing rows, and only the columns the message reads
+        needed = {n for e in columns for n in e.meta.root_names()}
+        rows = frame.select([c for c in frame.columns if c in needed])[index].select(columns)
     severity = RULES[check.rule].severity
     return [Finding(table.file, line, check.rule, severity, key, check.column, v, msg) for line, key, v, msg in rows.iter_rows()]
 
 
-def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | None = None, allow_remote: bool = False) -> Result:
+def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | None = None, allow_remote: bool = False, hashes: bool = False) -> Result:
+    """Validate the package at `path`. With `hashes`, every CSV file's sha256 is recorded on its
+    table (otherwise only where the descriptor declares one, as that is all the rules need)."""
     pkg = load_descriptor(path)
     schemas: dict[str, dict] = {}
     located = []
@@ -198,7 +200,7 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
         else:
             csv_resources.append((res, name, target, schema))
     for res, name, target, schema in csv_resources:
-        table = read_table(pkg, name, target, schema)
+        table = read_table(pkg, name, target, schema, hashes=hashes or "hash" in res)
         if table is not None:
             pkg.findings.extend(check_checksums(pkg.descriptor_file, res, table.file, table.size, table.sha256))
             table.raw = None

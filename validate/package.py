@@ -21,7 +21,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import edtf
+from . import canonical, edtf
 from .report import Finding
 
 MAX_DESCRIPTOR_BYTES = 5_000_000
@@ -50,13 +50,16 @@ class Table:
     strings: pl.DataFrame | None = None  # None when the rows cannot be read
     frame: pl.DataFrame | None = None
     size: int = 0
-    sha256: str = ""
+    sha256: str = ""  # computed when the descriptor declares a hash or the caller asks for it
     quotes: int = 0  # number of '"' bytes, for the fast canonical check
+    exact: bool = False  # the file is what the canonical writer writes for `strings`, in file order
 
-    def take_facts(self) -> None:
+    def take_facts(self, hashes: bool = False) -> None:
         """Record what later checks need from the bytes, so that the bytes can be released."""
         assert self.raw is not None
-        self.size, self.sha256, self.quotes = len(self.raw), hashlib.sha256(self.raw).hexdigest(), self.raw.count(b'"')
+        self.size, self.quotes = len(self.raw), self.raw.count(b'"')
+        if hashes:
+            self.sha256 = hashlib.sha256(self.raw).hexdigest()
 
     def data(self) -> bytes:
         """The file's bytes: kept, or read again (the slow paths that need them are rare)."""
@@ -276,8 +279,9 @@ def _line_of_offset(raw: bytes, offset: int) -> int:
     return raw.count(b"\n", 0, offset) + 1
 
 
-def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Table | None:
-    """Read one CSV file as text. Returns None (with findings) when it cannot be read."""
+def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict, hashes: bool = False) -> Table | None:
+    """Read one CSV file as text. Returns None (with findings) when it cannot be read.
+    With `hashes`, the file's sha256 is recorded too."""
     file = label(pkg, path)
     add = pkg.findings.append
     raw = read_limited(path, f"{file}: resource {name!r}")
@@ -302,7 +306,7 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Ta
         add(Finding(file, 1, "structure.header", "error", None, None, None, f"the header cannot be parsed: {exc}"))
         return None
     table = Table(name, file, path, schema, raw, header)
-    table.take_facts()
+    table.take_facts(hashes)
     expected = table.field_names
     if len(header) > MAX_HEADER_FIELDS:
         add(Finding(file, 1, "structure.header", "error", None, None, None, f"the header has {len(header)} columns; the schema has {len(expected)}"))
@@ -345,14 +349,19 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict) -> Ta
 def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFrame | None:
     """Cells as text (empty -> null) with `_line`, the CSV line each record starts on.
 
-    pyarrow parses the bytes of a well-formed file fast, in parallel, and checks that they are
-    UTF-8; when a record is ragged or spans lines (or the bytes are not UTF-8), the standard
-    csv module re-reads the file to locate every problem exactly.
+    A file in canonical form (the common case) is parsed by polars and proved exact by byte
+    accounting (see `_parse_canonical`). Any other file is parsed by pyarrow, which refuses
+    ragged rows; when a record is ragged or spans lines (or the bytes are not UTF-8), the
+    standard csv module re-reads the file to locate every problem exactly.
     """
     raw = table.raw
     assert raw is not None
-    names = table.header
     n_lines = raw.count(b"\n", start) + (0 if raw.endswith(b"\n") else 1)
+    frame = _parse_canonical(table, start, n_lines)
+    if frame is not None:
+        table.exact = True
+        return frame
+    names = table.header
     try:
         arrow = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(raw)[start:]),
@@ -371,7 +380,7 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
         frame = pl.from_arrow(arrow, rechunk=False)
         assert isinstance(frame, pl.DataFrame)
         if frame.height == n_lines - 1:
-            return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias("_line"))
+            return _with_lines(frame)
     except (pa.ArrowInvalid, pa.ArrowException):
         pass
     try:
@@ -383,6 +392,37 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
         )
         return None
     return _parse_rows_slowly(table, body, findings)
+
+
+def _with_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    """`_line` for a file with one line per record after the header."""
+    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True).alias("_line"))
+
+
+def _parse_canonical(table: Table, start: int, n_lines: int) -> pl.DataFrame | None:
+    """polars' parse of a file in canonical form, or None when the file is not provably one.
+
+    polars is the fastest reader here, but it fills a short row with nulls without a word. So
+    its result is only taken when the file has exactly the bytes and quote characters that
+    the canonical writer produces for the parsed values (no BOM, CR or blank line, one line
+    per record): a short row would leave the file a comma short of that count, and the quote
+    count rules out the quoting that could make up for it.
+    """
+    raw = table.raw
+    assert raw is not None
+    if start or not raw.endswith(b"\n") or b"\r" in raw or b"\n\n" in raw:
+        return None
+    names = table.header
+    try:
+        frame = pl.read_csv(raw, has_header=True, schema=dict.fromkeys(names, pl.String), null_values=[""], quote_char='"', raise_if_empty=False)
+    except Exception:  # any parse problem: the exact readers below locate it
+        return None
+    if frame.height != n_lines - 1 or frame.columns != names:
+        return None
+    size, quotes = canonical.counts(frame, names)
+    if size != table.size or quotes != table.quotes:
+        return None
+    return _with_lines(frame)
 
 
 def _parse_rows_slowly(table: Table, body: str, findings: list[Finding]) -> pl.DataFrame:
@@ -449,18 +489,18 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
             bad.append((name, ftype))
         if fld.get("x-edtf"):
             edtf_cols.append(name)
-    frame = s.with_columns(*casts)
+    # New columns are computed with `select` and attached as Series: `with_columns` of
+    # expressions would copy every column of a frame read in chunks.
+    frame = s.with_columns(s.select(casts).get_columns()) if casts else s
     for name in edtf_cols:
-        # Dates repeat: parse each distinct value once and map the bounds back (a join would
-        # copy every column of the table).
+        # Dates repeat: parse each distinct value once, then join the bounds back on this one
+        # column (a join of the whole table would copy every column).
         distinct = s.select(pl.col(name).unique().drop_nulls()).with_columns(edtf.bounds(name))
-        keys = distinct[name]
+        derived = s.select(name).join(distinct, on=name, how="left", maintain_order="left", nulls_equal=False)
         frame = frame.with_columns(
-            pl.col(name).replace_strict(keys, distinct[f"{name}_start"], default=None, return_dtype=pl.Date).alias(f"{name}_start"),
-            pl.col(name).replace_strict(keys, distinct[f"{name}_end"], default=None, return_dtype=pl.Date).alias(f"{name}_end"),
-            (pl.col(name).is_null() | pl.col(name).replace_strict(keys, distinct[f"{name}__edtf_ok"], default=True, return_dtype=pl.Boolean)).alias(
-                f"{name}__edtf_ok"
-            ),
+            derived[f"{name}_start"],
+            derived[f"{name}_end"],
+            (s[name].is_null() | derived[f"{name}__edtf_ok"].fill_null(True)).alias(f"{name}__edtf_ok"),
         )
     for name, ftype in bad:
         mask = frame[name].is_null() & s[name].is_not_null()

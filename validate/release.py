@@ -173,7 +173,7 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
     created = created_timestamp(day)
     if snapshots is None or not Path(snapshots).is_dir():
         raise ReleaseError("a release verifies every quote against the archived copies: pass --snapshots DIR (make release uses ../shared/snapshots)")
-    result = run(root / "datapackage.json", snapshots=snapshots, as_of=day)
+    result = run(root / "datapackage.json", snapshots=snapshots, as_of=day, hashes=True)
     if not result.valid:
         errors = [f.text() for f in result.findings if f.severity == "error"]
         raise ReleaseError("validation failed; fix these first:\n" + "\n".join(errors[:50]))

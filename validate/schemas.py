@@ -7,7 +7,8 @@ Downstream tools can check their own polars frames with the same rules the valid
     schemas["claims"].validate(frame)
 
 `package_schemas(ctx)` adds every row rule (structure, dates, units, attribution, integrity)
-as a dataframe-level check named `<rule id>:<table>`; that is what `python -m validate` runs. Nothing here declares a column: it is all read from schema/*.json.
+to each table as one dataframe-level check named `rules:<table>`, computed in a single polars
+pass; that is what `python -m validate` runs. Nothing here declares a column: it is all read from schema/*.json.
 """
 
 from __future__ import annotations
@@ -49,15 +50,32 @@ def columns(table_schema: dict) -> dict[str, pa.Column]:
     return cols
 
 
-def to_pandera_check(name: str, checks: list[RowCheck]) -> pa.Check:
-    """One named pandera check for one rule on one table: a row passes when it passes the rule
-    on every column the rule looks at."""
-    ok = pl.all_horizontal([c.ok.fill_null(True) for c in checks]).alias("ok")
+class TableRules:
+    """Every row rule of one table as one pandera check.
 
-    def run(data, ok=ok):
-        return data.lazyframe.select(ok)
+    One polars pass computes each rule's verdict per row (a boolean column per RowCheck, so
+    polars evaluates them in parallel and shares common subexpressions); pandera folds the
+    columns into the row's verdict and reports the failing rows. The columns are kept in
+    `verdicts`, so a failure can be addressed to its rule and column without a second pass.
+    """
 
-    return pa.Check(run, name=name, error=name, description=checks[0].rule)
+    def __init__(self, table: str, checks: list[RowCheck], failure_cases: int | None = None):
+        self.table = table
+        self.checks = checks
+        self.failure_cases = failure_cases
+        self.verdicts: pl.DataFrame | None = None
+
+    def __call__(self, data) -> pl.LazyFrame:
+        self.verdicts = data.lazyframe.select([c.ok.fill_null(True).alias(f"_{i}") for i, c in enumerate(self.checks)]).collect()
+        return self.verdicts.lazy()
+
+    @property
+    def name(self) -> str:
+        return f"rules:{self.table}"
+
+    def check(self) -> pa.Check:
+        ids = sorted({c.rule for c in self.checks})
+        return pa.Check(self, name=self.name, error=self.name, description="row rules " + ", ".join(ids), n_failure_cases=self.failure_cases)
 
 
 def table_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, pa.DataFrameSchema]:
@@ -65,17 +83,22 @@ def table_schemas(schema_dir: Path = SCHEMA_DIR) -> dict[str, pa.DataFrameSchema
     return {name: pa.DataFrameSchema(columns(load_table_schema(name, schema_dir)), name=name, strict=False) for name in TABLES}
 
 
-def package_schemas(ctx) -> tuple[dict[str, pa.DataFrameSchema], dict[str, list[RowCheck]]]:
-    """Schemas with every row rule attached, for the tables in `ctx`, and the checks behind each
-    pandera check name (`<rule id>:<table>`), to address failures to their columns."""
-    groups: dict[str, list[RowCheck]] = {}
+def package_schemas(ctx, failure_cases: int | None = None) -> tuple[dict[str, pa.DataFrameSchema], dict[str, TableRules]]:
+    """Schemas with every row rule attached, for the tables in `ctx`: one pandera check per
+    table, named `rules:<table>` (see `TableRules`), returned beside the schemas so failures
+    can be addressed to their rule and column. `failure_cases` caps the failing rows pandera
+    lists per check (all by default)."""
+    by_table: dict[str, list[RowCheck]] = {}
     for c in build_checks(ctx):
         if all(ctx.has(t) for t in c.needs):
-            groups.setdefault(f"{c.rule}:{c.table}", []).append(c)
-    schemas = {}
+            by_table.setdefault(c.table, []).append(c)
+    schemas, table_rules = {}, {}
     for table_name, table in ctx.tables.items():
         if table.frame is None:
             continue
-        pa_checks = [to_pandera_check(n, cs) for n, cs in groups.items() if cs[0].table == table_name]
-        schemas[table_name] = pa.DataFrameSchema(columns(table.schema), checks=pa_checks, name=table_name, strict=False)
-    return schemas, groups
+        checks = []
+        if by_table.get(table_name):
+            table_rules[table_name] = TableRules(table_name, by_table[table_name], failure_cases)
+            checks.append(table_rules[table_name].check())
+        schemas[table_name] = pa.DataFrameSchema(columns(table.schema), checks=checks, name=table_name, strict=False)
+    return schemas, table_rules

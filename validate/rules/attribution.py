@@ -13,7 +13,7 @@ from ..registry import RowCheck, row_rule, show
 
 def _cited(ctx, rule: str, table: str, key: str, message: str) -> Iterator[RowCheck]:
     if ctx.has(table, "citations"):
-        cited = ctx.frame("citations")[key].drop_nulls().unique()
+        cited = ctx.frame("citations")[key]
         yield RowCheck(rule, table, key, pl.col(key).is_null() | pl.col(key).is_in(cited.implode()), pl.format(message, pl.col(key)), needs=("citations",))
 
 
