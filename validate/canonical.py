@@ -79,7 +79,7 @@ def counts(frame: pl.DataFrame, names: list[str]) -> tuple[int, int]:
         parts += [
             col.str.len_bytes().sum().alias(f"b{len(parts)}"),
             needs.sum().alias(f"q{len(parts)}"),
-            pl.when(needs).then(col.str.count_matches('"', literal=True)).otherwise(0).sum().alias(f"i{len(parts)}"),
+            col.str.count_matches('"', literal=True).sum().alias(f"i{len(parts)}"),  # a '"' always needs quoting
         ]
     sums = frame.lazy().select(parts).collect().row(0) if parts else ()
     body, quoted, inner = (sum(int(v or 0) for v in sums[k::3]) for k in range(3))

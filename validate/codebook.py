@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from .registry import RULES
-from .schemas import TABLES, load_table_schema
+from .tableschema import TABLES, load_table_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "codebook.md"

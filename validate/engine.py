@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandera.polars as pa
 import polars as pl
 
 from . import canonical
@@ -21,7 +20,7 @@ from .context import Context
 from .package import Package, Remote, UsageError, label, load_descriptor, read_limited, read_table, resource_schema, type_frame
 from .registry import RULES, RowCheck
 from .report import Finding, sort_findings
-from .schemas import POLARS_TYPES, TABLES, load_table_schema, package_schemas
+from .tableschema import POLARS_TYPES, TABLES, load_table_schema
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 MAX_SNAPSHOT_BYTES = 50_000_000
@@ -137,6 +136,10 @@ def released_ids(ctx: Context, manifest_file: str | None) -> list[Finding]:
 
 def row_findings(ctx: Context) -> list[Finding]:
     """Run every row rule through the derived pandera schemas and address each failure."""
+    import pandera.polars as pa
+
+    from .schemas import package_schemas
+
     schemas, rules = package_schemas(ctx, failure_cases=1)  # rows are addressed from the verdicts
     out: list[Finding] = []
     for table_name, schema in schemas.items():

@@ -8,6 +8,7 @@ as findings or raised as `UsageError` (exit 2), never as tracebacks.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -361,6 +362,37 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
     if frame is not None:
         table.exact = True
         return frame
+    bad = _utf8_error(raw, start)  # pyarrow could glue a split character back across a quote
+    if bad is not None:
+        message = f"is not valid UTF-8 (byte {bad}); save the file as UTF-8"
+        findings.append(Finding(table.file, _line_of_offset(raw, bad), "structure.encoding", "error", None, None, None, message))
+        return None
+    # A CR alone ends a line for pyarrow but not for the line count: leave it to the csv module.
+    if b"\r" not in raw or raw.count(b"\r") == raw.count(b"\r\n"):
+        frame = _parse_arrow(table, start, n_lines)
+        if frame is not None:
+            return frame
+    return _parse_rows_slowly(table, raw[start:].decode("utf-8"), findings)
+
+
+def _utf8_error(raw: bytes, start: int, block: int = 1 << 24) -> int | None:
+    """Offset of the first byte that is not valid UTF-8, or None; decodes block by block so
+    that a large file is never held twice."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    for at in range(start, len(raw), block):
+        pending = len(decoder.getstate()[0])  # bytes of a character cut at the last block end
+        try:
+            decoder.decode(view[at : at + block], final=at + block >= len(raw))
+        except UnicodeDecodeError as exc:  # exc.start counts from the pending bytes
+            return at - pending + exc.start
+    return None
+
+
+def _parse_arrow(table: Table, start: int, n_lines: int) -> pl.DataFrame | None:
+    """pyarrow's parse, when every record is whole and on one line; None otherwise."""
+    raw = table.raw
+    assert raw is not None
     names = table.header
     try:
         arrow = pacsv.read_csv(
@@ -368,7 +400,7 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True, block_size=16 << 20),
             # No invalid-row handler: pyarrow decodes a bad row's text before calling one and
             # prints the error when that text is not UTF-8. A ragged row raises instead, and
-            # the slow path below reports it with its line.
+            # the csv module then reports it with its line.
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
@@ -377,21 +409,11 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
                 null_values=[""],
             ),
         )
-        frame = pl.from_arrow(arrow, rechunk=False)
-        assert isinstance(frame, pl.DataFrame)
-        if frame.height == n_lines - 1:
-            return _with_lines(frame)
     except (pa.ArrowInvalid, pa.ArrowException):
-        pass
-    try:
-        body = raw[start:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = _line_of_offset(raw, start + exc.start)
-        findings.append(
-            Finding(table.file, line, "structure.encoding", "error", None, None, None, f"is not valid UTF-8 (byte {start + exc.start}); save the file as UTF-8")
-        )
         return None
-    return _parse_rows_slowly(table, body, findings)
+    frame = pl.from_arrow(arrow, rechunk=False)
+    assert isinstance(frame, pl.DataFrame)
+    return _with_lines(frame) if frame.height == n_lines - 1 else None
 
 
 def _with_lines(frame: pl.DataFrame) -> pl.DataFrame:
@@ -404,15 +426,18 @@ def _parse_canonical(table: Table, start: int, n_lines: int) -> pl.DataFrame | N
 
     polars is the fastest reader here, but it fills a short row with nulls without a word. So
     its result is only taken when the file has exactly the bytes and quote characters that
-    the canonical writer produces for the parsed values (no BOM, CR or blank line, one line
-    per record): a short row would leave the file a comma short of that count, and the quote
-    count rules out the quoting that could make up for it.
+    the canonical writer produces for the parsed values (no BOM or CR, one line per record): a
+    short row would leave the file a comma short of that count, and the quote count rules
+    out the quoting that could make up for it. (polars reads a blank line as a row of nulls,
+    which the canonical writer would give its commas.)
     """
     raw = table.raw
     assert raw is not None
-    if start or not raw.endswith(b"\n") or b"\r" in raw or b"\n\n" in raw:
-        return None
     names = table.header
+    if start or not raw.endswith(b"\n") or b"\r" in raw:
+        return None
+    if len(names) == 1 and b"\n\n" in raw:  # a blank line; with more columns the count shows it
+        return None
     try:
         frame = pl.read_csv(raw, has_header=True, schema=dict.fromkeys(names, pl.String), null_values=[""], quote_char='"', raise_if_empty=False)
     except Exception:  # any parse problem: the exact readers below locate it

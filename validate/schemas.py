@@ -13,7 +13,6 @@ pass; that is what `python -m validate` runs. Nothing here declares a column: it
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandera.polars as pa
@@ -21,19 +20,9 @@ import polars as pl
 
 from . import rules  # noqa: F401  (registers the rules)
 from .registry import RowCheck, build_checks
+from .tableschema import POLARS_TYPES, SCHEMA_DIR, TABLES, load_table_schema, polars_dtype
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-TABLES = ("sources", "actors", "systems", "units", "claims", "citations")
-
-POLARS_TYPES = {"string": pl.String, "number": pl.Float64, "integer": pl.Int64, "date": pl.Date, "boolean": pl.Boolean}
-
-
-def polars_dtype(fld: dict) -> pl.DataType:
-    return POLARS_TYPES.get(fld.get("type", "string"), pl.String)
-
-
-def load_table_schema(name: str, schema_dir: Path = SCHEMA_DIR) -> dict:
-    return json.loads((schema_dir / f"{name}.json").read_text(encoding="utf-8"))
+__all__ = ["POLARS_TYPES", "SCHEMA_DIR", "TABLES", "TableRules", "columns", "load_table_schema", "package_schemas", "polars_dtype", "table_schemas"]
 
 
 def columns(table_schema: dict) -> dict[str, pa.Column]:
