@@ -87,6 +87,13 @@ def counts(frame: pl.DataFrame, names: list[str]) -> tuple[int, int]:
     return header + body + 2 * quoted + inner + frame.height * len(names), 2 * quoted + 2 * inner
 
 
+def in_key_order(table: Table) -> bool:
+    """The rows are sorted by primary key, as canonical form requires (computed once)."""
+    if table.key_sorted is None:
+        table.key_sorted = table.strings is not None and is_sorted(table.strings, sort_keys(table))
+    return table.key_sorted
+
+
 def _looks_canonical(table: Table) -> bool:
     """A fast sufficient test: the file has exactly the bytes and quote characters that the
     canonical writer would produce for these values, with no BOM and no CR. Any quoting,
@@ -103,7 +110,7 @@ def _looks_canonical(table: Table) -> bool:
 
 def problems(table: Table) -> tuple[int, str] | None:
     """None when the file is canonical, else (line, what is wrong)."""
-    if _looks_canonical(table) and is_sorted(table.strings, sort_keys(table)):
+    if _looks_canonical(table) and in_key_order(table):
         return None
     raw = table.data()
     want = canonical_bytes(table)
@@ -118,9 +125,6 @@ def problems(table: Table) -> tuple[int, str] | None:
     line = first_difference(raw, want)
     if not raw.endswith(b"\n"):
         return line, "does not end with a newline"
-    keys = sort_keys(table)
-    frame = table.strings
-    assert frame is not None
-    if not is_sorted(frame, keys):
+    if not in_key_order(table):
         return line, f"rows are not sorted by {'/'.join(table.primary_key)}"
     return line, "differs from canonical form (quoting, blank lines or spacing)"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from . import canonical
+from . import canonical, rules  # noqa: F401  (importing the rules registers them)
 from .context import Context
 from .package import Package, Remote, UsageError, label, load_descriptor, read_limited, read_table, resource_schema, type_frame
 from .registry import RULES, RowCheck
@@ -140,7 +140,7 @@ def row_findings(ctx: Context) -> list[Finding]:
 
     from .schemas import package_schemas
 
-    schemas, rules = package_schemas(ctx, failure_cases=1)  # rows are addressed from the verdicts
+    schemas, table_rules = package_schemas(ctx, failure_cases=1)  # rows are addressed from the verdicts
     out: list[Finding] = []
     for table_name, schema in schemas.items():
         table = ctx.tables[table_name]
@@ -156,12 +156,12 @@ def row_findings(ctx: Context) -> list[Finding]:
         if cases is None or cases.height == 0:
             continue
         cases = cases.filter(pl.col("index").is_not_null())
-        table_rules = rules.get(table_name)
+        rules_of_table = table_rules.get(table_name)
         for name, group in cases.group_by("check", maintain_order=True):
-            if table_rules is not None and name[0] == table_rules.name:
-                verdicts = table_rules.verdicts
+            if rules_of_table is not None and name[0] == rules_of_table.name:
+                verdicts = rules_of_table.verdicts
                 assert verdicts is not None
-                for i, check in enumerate(table_rules.checks):  # each rule's own verdict column
+                for i, check in enumerate(rules_of_table.checks):  # each rule's own verdict column
                     failing = verdicts.select(pl.arg_where(~pl.col(f"_{i}")))[:, 0]
                     if failing.len():
                         out.extend(_address(table, frame, check, failing))

@@ -54,6 +54,7 @@ class Table:
     sha256: str = ""  # computed when the descriptor declares a hash or the caller asks for it
     quotes: int = 0  # number of '"' bytes, for the fast canonical check
     exact: bool = False  # the file is what the canonical writer writes for `strings`, in file order
+    key_sorted: bool | None = None  # rows are in primary-key order (see canonical.in_key_order)
 
     def take_facts(self, hashes: bool = False) -> None:
         """Record what later checks need from the bytes, so that the bytes can be released."""

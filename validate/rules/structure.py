@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
+from ..canonical import in_key_order
 from ..registry import RowCheck, file_rule, row_rule, show
 
 file_rule(
@@ -151,13 +152,19 @@ def ranges(ctx) -> Iterator[RowCheck]:
             )
 
 
-def _duplicates(rule: str, table: str, cols: list[str], what: str) -> RowCheck:
+def _duplicates(rule: str, table: str, cols: list[str], what: str, adjacent: bool = False) -> RowCheck:
+    """Rows repeating an earlier row's `cols` fail. With `adjacent` (rows sorted by these
+    columns), a repeat can only follow its twin, so comparing neighbours is enough."""
     first = pl.col("_line").first().over(cols)
+    if adjacent:
+        first_seen = pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1)) for c in cols])
+    else:
+        first_seen = pl.struct(cols).is_first_distinct()
     return RowCheck(
         rule,
         table,
         cols[-1],
-        pl.struct(cols).is_first_distinct() | pl.any_horizontal([pl.col(c).is_null() for c in cols]),
+        first_seen | pl.any_horizontal([pl.col(c).is_null() for c in cols]),
         pl.format(f"duplicate {what} ({'/'.join(cols)}={{}}), first at line {{}}", pl.concat_str([show(pl.col(c)) for c in cols], separator="/"), first),
         pl.concat_str([show(pl.col(c)) for c in cols], separator="/"),
         window=True,
@@ -170,7 +177,8 @@ def primary_key(ctx) -> Iterator[RowCheck]:
     for name, table in ctx.tables.items():
         pk = table.primary_key
         if table.frame is not None and pk and all(c in table.frame.columns for c in pk):
-            yield _duplicates("structure.primary_key", name, pk, "primary key")
+            # Canonical files are sorted by primary key, which makes duplicates neighbours.
+            yield _duplicates("structure.primary_key", name, pk, "primary key", adjacent=in_key_order(table))
 
 
 @row_rule("structure.unique_key")
