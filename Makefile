@@ -54,6 +54,8 @@ BENCH_ARGS ?= --sizes 10000,100000,1000000 --runs 3 --frictionless-max 100000
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
-# A long hostile-input run: FUZZ_EXAMPLES mutated descriptors and CSV files per property.
+# A long hostile-input run: FUZZ_EXAMPLES mutated descriptors and CSV files per property
+# (test_fuzz.py), and 10x as many damaged CSV files against the csv-module oracle (test_parse.py).
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+	FUZZ_EXAMPLES=$$(( $${FUZZ_EXAMPLES:-3000} * 10 )) $(PY) -m pytest -q -p no:cacheprovider tests/test_parse.py

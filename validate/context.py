@@ -33,5 +33,5 @@ class Context:
 
     def lookup(self, table: str, key: str, value: str) -> tuple[pl.Series, pl.Series]:
         """Keys and values of a column, for `replace_strict` look-ups across tables."""
-        f = self.frame(table).filter(pl.col(key).is_not_null()).unique(key, keep="first", maintain_order=True)
+        f = self.frame(table).select(key, value).filter(pl.col(key).is_not_null()).unique(key, keep="first", maintain_order=True)
         return f[key], f[value]

@@ -531,7 +531,7 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
     for name, ftype in bad:
         mask = frame[name].is_null() & s[name].is_not_null()
         if mask.any():
-            rows = s.filter(mask).select("_line", table.key_expr().alias("_key"), pl.col(name).alias("v"))
+            rows = s.select("_line", table.key_expr().alias("_key"), pl.col(name).alias("v")).filter(mask)
             for line, k, v in rows.iter_rows():
                 findings.append(Finding(table.file, line, "structure.type", "error", k, name, v, f"{name}={v!r} is not {_TYPE_WORDS[ftype]}"))
     table.frame = frame

@@ -36,13 +36,16 @@ def qty_text_in_quote(ctx) -> Iterator[RowCheck]:
     the words printed in a source."""
     if not (ctx.column("claims", "qty_text") and ctx.column("citations", "quote")):
         return
-    pairs = (
-        ctx.frame("citations")
-        .select("claim_id", "quote")
-        .join(ctx.frame("claims").select("claim_id", "qty_text").filter(pl.col("qty_text").is_not_null()), on="claim_id")
+    ok_ids = (
+        ctx.frame("claims")
+        .lazy()
+        .select("claim_id", "qty_text")
+        .filter(pl.col("qty_text").is_not_null())
+        .join(ctx.frame("citations").lazy().select("claim_id", "quote"), on="claim_id")
         .filter(pl.col("quote").str.contains(pl.col("qty_text"), literal=True))
+        .select(pl.col("claim_id").unique())
+        .collect()["claim_id"]
     )
-    ok_ids = pairs["claim_id"].unique()
     yield RowCheck(
         "attribution.qty_text_in_quote",
         "claims",

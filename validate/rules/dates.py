@@ -76,12 +76,14 @@ def stated_vs_published(ctx) -> Iterator[RowCheck]:
     # million entries.
     cited = (
         ctx.frame("citations")
+        .lazy()
         .select("claim_id", "source_id")
-        .join(ctx.frame("sources").select("source_id", "published_end"), on="source_id", how="inner")
-        .join(ctx.frame("claims").select("claim_id", "stated_start"), on="claim_id", how="inner")
+        .join(ctx.frame("sources").lazy().select("source_id", "published_end"), on="source_id", how="inner")
+        .join(ctx.frame("claims").lazy().select("claim_id", "stated_start"), on="claim_id", how="inner")
         .filter(pl.col("stated_start") > pl.col("published_end"))
         .sort("published_end")
         .unique("claim_id", keep="first")
+        .collect()
     )
     limit = pl.col("claim_id").replace_strict(cited["claim_id"], cited["published_end"], default=None, return_dtype=pl.Date)
     by = pl.col("claim_id").replace_strict(cited["claim_id"], cited["source_id"], default=None, return_dtype=pl.String)
@@ -143,7 +145,13 @@ def supersede_order(ctx) -> Iterator[RowCheck]:
     if not (ctx.column("claims", "superseded_by") and ctx.column("claims", "stated_end")):
         return
     claims = ctx.frame("claims")
-    targets = claims.filter(pl.col("claim_id").is_in(claims["superseded_by"].drop_nulls().unique().implode())).unique("claim_id", keep="first")
+    targets = (
+        claims.lazy()
+        .select("claim_id", "stated_end")  # filtering the whole frame would copy every column
+        .filter(pl.col("claim_id").is_in(claims["superseded_by"].drop_nulls().unique().implode()))
+        .unique("claim_id", keep="first")
+        .collect()
+    )
     by_end = pl.col("superseded_by").replace_strict(targets["claim_id"], targets["stated_end"], default=None, return_dtype=pl.Date)
     yield RowCheck(
         "dates.supersede_order",
