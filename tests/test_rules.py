@@ -243,6 +243,21 @@ def test_clean_package_is_valid_with_no_warnings(pkg):
     assert result.findings == []
 
 
+def test_stated_after_two_sources_names_the_same_one_every_time(pkg):
+    # Two sources that could both have been published last on 2022-09-30 cite c0001; the
+    # finding names the earliest source, ties broken by source id, whatever the file order.
+    dw = "dw-2024-06-20-north-korea-supporting-russia"
+    ap = "ap-2022-09-north-korea-rockets-artillery"
+    pkg.set("sources", dw, published="2022-09")
+    pkg.set("claims", "c0001", stated="2023-01-01")
+    header, rows = pkg.read("citations")
+    ap_row = next(r for r in rows if r["claim_id"] == "c0001" and r["source_id"] == ap)
+    rows = [r for r in rows if r is not ap_row] + [{**ap_row, "source_id": dw}, ap_row]
+    pkg.write("citations", header, rows)
+    hits = [f for f in findings_of(pkg.validate(), "dates.stated_published") if f.key == "c0001"]
+    assert len(hits) == 1 and f"after {ap} was published (at the latest 2022-09-30)" in hits[0].message
+
+
 def test_unsorted_rows_are_not_canonical(pkg):
     file, line, _ = unsorted(pkg)
     hits = findings_of(pkg.validate(), "integrity.canonical")

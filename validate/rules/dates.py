@@ -81,8 +81,8 @@ def stated_vs_published(ctx) -> Iterator[RowCheck]:
         .join(ctx.frame("sources").lazy().select("source_id", "published_end"), on="source_id", how="inner")
         .join(ctx.frame("claims").lazy().select("claim_id", "stated_start"), on="claim_id", how="inner")
         .filter(pl.col("stated_start") > pl.col("published_end"))
-        .sort("published_end")
-        .unique("claim_id", keep="first")
+        .sort("published_end", "source_id")  # the earliest source names the claim; ties by id
+        .unique("claim_id", keep="first", maintain_order=True)
         .collect()
     )
     limit = pl.col("claim_id").replace_strict(cited["claim_id"], cited["published_end"], default=None, return_dtype=pl.Date)
