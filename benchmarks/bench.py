@@ -19,6 +19,9 @@ Above --frictionless-max claims, frictionless is measured once (it takes minutes
 --frictionless-extrapolate, not run and extrapolated linearly in rows from the largest
 measured size (clearly labelled as such in the results).
 
+Beside them runs benchmarks/floor.py (the same imports and a polars parse of every file, no
+checks): the floor of any validator on this stack.
+
 Also times the validator on the real package (with --snapshots ../shared/snapshots when that
 folder exists), the import of validate.engine and a bare interpreter, then writes
 benchmarks/results.md with the machine, versions, tables and the performance targets.
@@ -354,7 +357,10 @@ def write_results(
             "| package | tool | runs | median wall (s) | min-max (s) | median CPU (s) | peak RSS (MB) | exit codes | load |",
             "|---|---|---:|---:|---:|---:|---:|---|---|",
         ]
-        for kind, tool, m in (("clean", "validate", vc), ("clean", "frictionless", fc), ("10 % faulty", "validate", vf), ("10 % faulty", "frictionless", ff)):
+        rows = (("clean", "validate", vc), ("clean", "frictionless", fc), ("10 % faulty", "validate", vf), ("10 % faulty", "frictionless", ff))
+        if res.get("floor") is not None:
+            rows += (("clean", "floor: imports + polars parse, no checks", res["floor"]),)
+        for kind, tool, m in rows:
             runs = "" if m is None else ("0 (extrapolated from " + m.extrapolated_from + ")" if m.extrapolated_from else str(len(m.walls)))
             codes = "" if m is None or m.extrapolated_from else ",".join(str(c) for c in m.codes)
             lines.append(f"| {kind} | {tool} | {runs} | {fmt_s(m)} | {spread(m)} | {cpu(m)} | {mb(m)} | {codes} | {loads(m)} |")
@@ -364,6 +370,12 @@ def write_results(
             f"faulty {ratio(ff, vf, True)}",
             f"- validate faulty / clean (wall): **{ratio(vf, vc)}** (CPU {ratio(vf, vc, True)}); throughput (clean) {n / vc.wall:,.0f} claims/s",
         ]
+        if res.get("floor") is not None:
+            fl = res["floor"]
+            lines.append(
+                f"- floor (`benchmarks/floor.py`: the validator's imports and a polars parse of every file, no checks): {fl.wall:.2f} s, "
+                f"{fl.wall / vc.wall:.0%} of the validator's time; frictionless / floor: {ratio(fc, fl)}, the most this stack allows"
+            )
         if vc.codes and set(vc.codes) != {0}:
             lines.append(f"- WARNING: the validator did not accept the clean package (exit {vc.codes}); the timing is not of a valid run")
         if vf.codes and set(vf.codes) != {1}:
@@ -391,6 +403,9 @@ def write_results(
         if fc is not None:
             sp = fc.wall / vc.wall
             note = " (frictionless EXTRAPOLATED)" if fc.extrapolated_from else ""
+            if r.get("floor") is not None:
+                floor = r["floor"].wall
+                note += f"; the floor (imports + parsing, no checks) takes {floor:.2f} s, so this stack allows at most {fc.wall / floor:.0f}x"
             targets.append(
                 (
                     f">= {TARGET_SPEEDUP:.0f}x faster than frictionless at {big:,} claims (clean)",
@@ -474,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         big = n > args.frictionless_max
         todo = [("validate_clean", f"validate clean {n}", validate_cmd(py, clean), args.runs)]
         todo.append(("validate_faulty", f"validate faulty {n}", validate_cmd(py, faulty), args.runs))
+        todo.append(("floor", f"floor {n}", [py, str(HERE / "floor.py"), str(clean / "datapackage.json")], args.runs))
         if not (big and args.frictionless_extrapolate):
             fr_runs = 1 if big else args.runs
             todo.append(("frictionless_clean", f"frictionless clean {n}", frictionless_cmd(fr, clean), fr_runs))

@@ -308,6 +308,7 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict, hashe
         add(Finding(file, 1, "structure.header", "error", None, None, None, f"the header cannot be parsed: {exc}"))
         return None
     table = Table(name, file, path, schema, raw, header)
+    del raw  # the table holds the bytes, and may release them once parsed
     table.take_facts(hashes)
     expected = table.field_names
     if len(header) > MAX_HEADER_FIELDS:
@@ -362,7 +363,8 @@ def _parse_rows(table: Table, start: int, findings: list[Finding]) -> pl.DataFra
     frame = _parse_canonical(table, start, n_lines)
     if frame is not None:
         table.exact = True
-        return frame
+        table.raw = None  # every fact is taken: release the bytes before the frame is compacted
+        return _with_lines(frame)
     bad = _utf8_error(raw, start)  # pyarrow could glue a split character back across a quote
     if bad is not None:
         message = f"is not valid UTF-8 (byte {bad}); save the file as UTF-8"
@@ -418,8 +420,10 @@ def _parse_arrow(table: Table, start: int, n_lines: int) -> pl.DataFrame | None:
 
 
 def _with_lines(frame: pl.DataFrame) -> pl.DataFrame:
-    """`_line` for a file with one line per record after the header."""
-    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True).alias("_line"))
+    """`_line` for a file with one line per record after the header. The columns are made one
+    contiguous chunk each, once: polars would otherwise align the chunks of the whole frame
+    (copying every column) in each later select that mixes them with new columns."""
+    return frame.rechunk().with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=True).alias("_line"))
 
 
 def _parse_canonical(table: Table, start: int, n_lines: int) -> pl.DataFrame | None:
@@ -448,7 +452,7 @@ def _parse_canonical(table: Table, start: int, n_lines: int) -> pl.DataFrame | N
     size, quotes = canonical.counts(frame, names)
     if size != table.size or quotes != table.quotes:
         return None
-    return _with_lines(frame)
+    return frame
 
 
 def _parse_rows_slowly(table: Table, body: str, findings: list[Finding]) -> pl.DataFrame:
@@ -515,9 +519,7 @@ def type_frame(table: Table, findings: list[Finding]) -> None:
             bad.append((name, ftype))
         if fld.get("x-edtf"):
             edtf_cols.append(name)
-    # New columns are computed with `select` and attached as Series: `with_columns` of
-    # expressions would copy every column of a frame read in chunks.
-    frame = s.with_columns(s.select(casts).get_columns()) if casts else s
+    frame = s.with_columns(*casts)
     for name in edtf_cols:
         # Dates repeat: parse each distinct value once, then join the bounds back on this one
         # column (a join of the whole table would copy every column).
