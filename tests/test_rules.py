@@ -258,6 +258,19 @@ def test_stated_after_two_sources_names_the_same_one_every_time(pkg):
     assert len(hits) == 1 and f"after {ap} was published (at the latest 2022-09-30)" in hits[0].message
 
 
+@pytest.mark.parametrize("sorted_rows", [True, False])
+def test_duplicate_key_found_whether_rows_are_sorted_or_not(pkg, sorted_rows):
+    # Sorted files are checked by comparing neighbours, others by hashing: same finding.
+    header, rows = pkg.read("actors")
+    twin = rows[0]
+    rows = [twin, twin, *rows[1:]] if sorted_rows else [*rows, twin]
+    pkg.write("actors", header, rows)
+    hits = findings_of(pkg.validate(), "structure.primary_key")
+    line = 3 if sorted_rows else len(rows) + 1
+    assert [(h.line, h.key) for h in hits] == [(line, twin["actor_id"])]
+    assert "first at line 2" in hits[0].message
+
+
 def test_unsorted_rows_are_not_canonical(pkg):
     file, line, _ = unsorted(pkg)
     hits = findings_of(pkg.validate(), "integrity.canonical")
