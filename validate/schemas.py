@@ -1,4 +1,4 @@
-"""pandera schemas derived from the Table Schemas, carrying every row rule as a named check.
+"""pandera schemas derived from the Table Schemas, carrying every row rule.
 
 Downstream tools can check their own polars frames with the same rules the validator uses:
 
@@ -8,7 +8,8 @@ Downstream tools can check their own polars frames with the same rules the valid
 
 `package_schemas(ctx)` adds every row rule (structure, dates, units, attribution, integrity)
 to each table as one dataframe-level check named `rules:<table>`, computed in a single polars
-pass; that is what `python -m validate` runs. Nothing here declares a column: it is all read from schema/*.json.
+pass (`TableRules.verdicts` keeps each rule's verdict per row); that is what `python -m validate`
+runs. Nothing here declares a column: it is all read from schema/*.json.
 """
 
 from __future__ import annotations
