@@ -7,6 +7,7 @@ read by polars (proved exact by byte accounting) or by the exact pyarrow/csv-mod
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from validate.engine import run
 from validate.report import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
-AS_OF = __import__("datetime").date(2026, 11, 22)
+AS_OF = dt.date(2026, 11, 22)
 
 
 def _generator():
