@@ -344,3 +344,23 @@ def test_malicious_values_show_as_text_and_never_run(evil, tab: Tab):
     chart = tab.visit((site / "item-artillery_ammunition.html").as_uri())
     assert PAYLOAD in chart.page.locator(f"#claim-{target} > title").text_content()
     assert chart.page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_pages_fit_a_phone_screen(site: Path, browser):
+    """At 390 px nothing widens the page: wide tables scroll inside their own box."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, offline=True)
+    try:
+        page = context.new_page()
+        for path in sorted(site.glob("*.html")):
+            page.goto(path.as_uri(), wait_until="load")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path.name
+            stuck = page.evaluate(
+                "[...document.querySelectorAll('table')]"
+                ".filter(t => t.getBoundingClientRect().width > innerWidth && getComputedStyle(t.parentElement).overflowX !== 'auto').length"
+            )
+            assert stuck == 0, f"{path.name}: a table wider than the screen does not scroll"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.goto((site / "claims.html").as_uri(), wait_until="load")
+        page.screenshot(path=str(ARTIFACTS / "claims-390px.png"), full_page=False)
+    finally:
+        context.close()
