@@ -259,7 +259,8 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
             differ = sorted(f for f in set(files) | set(published) if files.get(f) != published.get(f))
             raise ReleaseError(
                 f"rebuilt {zip_path.name} has sha256 {zip_hash}, but {own.relative_to(root)} records {want}; files that differ: "
-                f"{', '.join(differ[:10]) or 'none (zip metadata)'}. A published release is immutable: rebuild it from the commit that cut it"
+                f"{', '.join(differ[:10]) or 'none (zip metadata)'}. A published release is immutable: rebuild it from the commit that cut it, "
+                "or, to publish these changes, bump the version in datapackage.json and give it a dated CHANGELOG section"
             )
         return zip_path, f"reproduced {zip_path.relative_to(root) if zip_path.is_relative_to(root) else zip_path} byte for byte (sha256 {zip_hash})"
     if cut:
