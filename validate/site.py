@@ -691,19 +691,19 @@ def build_site(root: Path, out: Path, report: dict | None = None) -> Path:
         report=report,
     )
 
-    claimants = sorted({(c["claimant_name"], c["claimant_id"]) for c in data.claims}, key=lambda t: (t[0].casefold(), t[1]))
-    write(
-        "claims.html",
-        "claims.html",
-        script=FILTER_JS,
-        claims=data.claims,
-        labels=data.labels,
-        categories=sorted({c["category"] for c in data.claims}),
-        item_classes=sorted({c["item_class"] for c in data.claims}),
-        stances=sorted({c["stance"] for c in data.claims}),
-        claimants=claimants,
-        sources=data.sources,
-    )
+    def values(column: str) -> list[tuple[str, str]]:
+        return [(v, v) for v in sorted({c[column] for c in data.claims})]
+
+    claimants = sorted({(c["claimant_id"], c["claimant_name"]) for c in data.claims}, key=lambda t: (t[1].casefold(), t[0]))
+    # (data-filter key, label, [(option value, option text)]): one <select> each
+    filters = [
+        ("category", "Category", values("category")),
+        ("item_class", "Item class", values("item_class")),
+        ("claimant", "Claimant", claimants),
+        ("stance", "Stance", values("stance")),
+        ("source", "Source", [(s["source_id"], f"{s['published']} · {s['title']}") for s in data.sources]),
+    ]
+    write("claims.html", "claims.html", script=FILTER_JS, claims=data.claims, labels=data.labels, filters=filters)
 
     for p in pages:
         charts = []
