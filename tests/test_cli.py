@@ -110,3 +110,18 @@ def test_formatter_fixes_what_the_validator_reports(pkg):
     fmt = subprocess.run([sys.executable, "-m", "validate.fmt", str(pkg.root / "datapackage.json")], capture_output=True, text=True, env=env)
     assert fmt.returncode == 0 and "reformatted data/units.csv" in fmt.stdout
     assert cli(str(pkg.root / "datapackage.json")).returncode == 0
+
+
+def test_formatter_keeps_undeclared_columns_and_fixes_column_order(pkg):
+    # An extra column is the maintainer's to resolve: the formatter refuses the file rather
+    # than drop the column. Columns merely out of order are put in schema order.
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    header, rows = pkg.read("units")
+    pkg.write("units", [*header, "extra"], [{**r, "extra": "keep me"} for r in rows])
+    extra = pkg.path("units").read_bytes()
+    header, rows = pkg.read("systems")
+    pkg.write("systems", list(reversed(header)), rows)
+    fmt = subprocess.run([sys.executable, "-m", "validate.fmt", str(pkg.root / "datapackage.json")], capture_output=True, text=True, env=env)
+    assert fmt.returncode == 1 and "unexpected 'extra'" in fmt.stdout + fmt.stderr
+    assert pkg.path("units").read_bytes() == extra
+    assert pkg.path("systems").read_bytes() == (ROOT / "data" / "systems.csv").read_bytes()

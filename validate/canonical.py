@@ -31,13 +31,16 @@ def sort_keys(table: Table) -> list[pl.Expr]:
     return keys
 
 
-def canonical_bytes(table: Table) -> bytes:
-    frame = table.strings
-    assert frame is not None
-    names = table.field_names
+def sorted_by_key(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """`frame` (the table's text or typed rows) sorted as canonical form orders them."""
     keys = sort_keys(table)
-    if keys:
-        frame = frame.sort(keys, nulls_last=True, maintain_order=True)
+    return frame.sort(keys, nulls_last=True, maintain_order=True) if keys else frame
+
+
+def canonical_bytes(table: Table) -> bytes:
+    assert table.strings is not None
+    frame = sorted_by_key(table.strings, table)
+    names = table.field_names
     buf = io.BytesIO()
     frame.select(names).write_csv(buf, line_terminator="\n", quote_style="necessary", null_value="")
     return buf.getvalue()

@@ -20,7 +20,7 @@ from .context import Context
 from .package import Package, Remote, UsageError, label, load_descriptor, read_limited, read_table, resource_schema, type_frame
 from .registry import RULES, RowCheck
 from .report import Finding, sort_findings
-from .tableschema import POLARS_TYPES, TABLES, load_table_schema
+from .tableschema import TABLES, load_table_schema, polars_dtype
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 MAX_SNAPSHOT_BYTES = 50_000_000
@@ -189,26 +189,17 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
     """Validate the package at `path`. With `hashes`, every CSV file's sha256 is recorded on its
     table (otherwise only where the descriptor declares one, as that is all the rules need)."""
     pkg = load_descriptor(path)
-    schemas: dict[str, dict] = {}
-    located = []
-    for i, res in enumerate(pkg.descriptor["resources"]):
-        name, target, schema = resource_schema(pkg, i, res, allow_remote=allow_remote)
-        schemas[name] = schema
-        located.append((name, target, schema))
-    pkg.findings.extend(check_descriptor(pkg, schemas))
-    csv_resources = []
+    located = [resource_schema(pkg, i, res, allow_remote=allow_remote) for i, res in enumerate(pkg.descriptor["resources"])]
+    pkg.findings.extend(check_descriptor(pkg, {name: schema for name, _, schema in located}))
     for res, (name, target, schema) in zip(pkg.descriptor["resources"], located, strict=True):
         if is_parquet(res, target):
             pkg.findings.extend(check_parquet(pkg, res, target))
-        else:
-            csv_resources.append((res, name, target, schema))
-    for res, name, target, schema in csv_resources:
+            continue
         table = read_table(pkg, name, target, schema, hashes=hashes or "hash" in res)
-        if table is not None:
-            pkg.findings.extend(check_checksums(pkg.descriptor_file, res, table.file, table.size, table.sha256))
-            table.raw = None
         if table is None:
             continue
+        pkg.findings.extend(check_checksums(pkg.descriptor_file, res, table.file, table.size, table.sha256))
+        table.raw = None
         if table.strings is not None:
             type_frame(table, pkg.findings)
         pkg.tables[name] = table
@@ -263,7 +254,7 @@ def conform(pkg: Package) -> tuple[list[Finding], frozenset[str]]:
     for name, table in pkg.tables.items():
         if name not in TABLES or table.frame is None:
             continue
-        expected = {f["name"]: POLARS_TYPES.get(f.get("type", "string")) for f in load_table_schema(name)["fields"]}
+        expected = {f["name"]: polars_dtype(f) for f in load_table_schema(name)["fields"]}
         wrong = [c for c, dtype in table.frame.schema.items() if c in expected and dtype != expected[c]]
         for c in wrong:
             dtype = table.frame.schema[c]

@@ -33,9 +33,6 @@ def main(argv: list[str] | None = None) -> int:
                 pkg.findings.clear()
                 continue
             pkg.findings.clear()
-            if table.header != table.field_names:
-                table.strings = table.strings.select([*table.field_names, "_line"])
-                table.header = table.field_names
             want = canonical_bytes(table)
             if want != table.data():
                 changed.append(table.file)

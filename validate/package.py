@@ -344,7 +344,6 @@ def read_table(pkg: Package, name: str, path: Path | Remote, schema: dict, hashe
     strings = _parse_rows(table, start, pkg.findings)
     if strings is not None and header != expected:  # undeclared columns are reported, not checked
         strings = strings.select([c for c in expected if c in strings.columns] + ["_line"])
-        table.header = [c for c in header if c in expected]
     table.strings = strings
     return table
 

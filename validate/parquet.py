@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .canonical import sort_keys
+from .canonical import sorted_by_key
 from .package import Table
 
 ARROW_TYPES = {"string": pa.string(), "number": pa.float64(), "integer": pa.int64(), "date": pa.date32(), "boolean": pa.bool_()}
@@ -71,10 +71,7 @@ def write(table: Table, path: Path, package_name: str, version: str) -> int:
     schema = arrow_schema(table, package_name, version)
     frame = table.frame
     assert frame is not None
-    keys = sort_keys(table)
-    if keys:
-        frame = frame.sort(keys, nulls_last=True, maintain_order=True)
-    data = frame.select(schema.names).to_arrow()
+    data = sorted_by_key(frame, table).select(schema.names).to_arrow()
     data = pa.Table.from_arrays([data.column(n).cast(schema.field(n).type) for n in schema.names], schema=schema)
     pq.write_table(data, path, **WRITE_OPTIONS)
     return data.num_rows

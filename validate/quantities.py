@@ -31,8 +31,6 @@ WORDS = {
     "thirty": 30,
     "forty": 40,
     "fifty": 50,
-    "hundred": 100,
-    "dozen": 12,
 }
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2, "dozen": 12}
 # Fractions and multiples that stand for a number on their own; fractions are in percent,
@@ -57,16 +55,10 @@ _NUM = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?",
     re.IGNORECASE,
 )
-_WORD_NUM = re.compile(
-    r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)"
-    r"\s+(hundred|thousand|million|billion|trillion|dozen)\b",
-    re.IGNORECASE,
-)
-_BARE_WORD = re.compile(
-    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\b"
-    r"(?!\s+(?:hundred|thousand|million|billion|trillion|dozen)\b)",
-    re.IGNORECASE,
-)
+_SCALE = "|".join(SCALES)
+# "five million", "a dozen"; a bare number word from two up ("a", "one" alone say too little)
+_WORD_NUM = re.compile(rf"\b({'|'.join(WORDS)})\s+({_SCALE})\b", re.IGNORECASE)
+_BARE_WORD = re.compile(rf"\b({'|'.join(w for w, n in WORDS.items() if n > 1)})\b(?!\s+(?:{_SCALE})\b)", re.IGNORECASE)
 
 
 def numbers_in(text: str | None) -> tuple[float, ...]:

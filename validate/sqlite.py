@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .canonical import sort_keys
+from .canonical import sorted_by_key
 from .package import Table
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
@@ -78,9 +78,7 @@ def write(tables: dict[str, Table], path: Path) -> None:
             con.execute(create_statement(table))
             frame = table.frame
             assert frame is not None
-            keys = sort_keys(table)
-            if keys:
-                frame = frame.sort(keys, nulls_last=True, maintain_order=True)
+            frame = sorted_by_key(frame, table)
             names = [c for c, _ in columns(table)]
             frame = frame.select([pl.col(c).cast(pl.String) if frame.schema[c] == pl.Date else pl.col(c) for c in names])
             placeholders = ", ".join("?" for _ in names)
