@@ -90,6 +90,16 @@ def build_checks(ctx: Any) -> list[RowCheck]:
     return checks
 
 
+def fields(ctx: Any) -> Iterator[tuple[str, dict]]:
+    """(table, field) for every Table Schema field whose column the table's typed frame has."""
+    for name, table in ctx.tables.items():
+        if table.frame is None:
+            continue
+        for fld in table.fields:
+            if fld["name"] in table.frame.columns:
+                yield name, fld
+
+
 def show(expr: pl.Expr) -> pl.Expr:
     """A value as it would be typed: numbers without a trailing .0, null as empty."""
     return expr.cast(pl.String).str.replace(r"\.0$", "").fill_null("")

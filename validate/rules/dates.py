@@ -9,16 +9,14 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from ..registry import RowCheck, row_rule, show
-
-EDTF_COLUMNS = {"sources": ["published"], "claims": ["stated", "period"]}
+from ..registry import RowCheck, fields, row_rule, show
 
 
 def _edtf(ctx) -> Iterator[tuple[str, str]]:
-    for table, cols in EDTF_COLUMNS.items():
-        for c in cols:
-            if ctx.column(table, f"{c}__edtf_ok"):
-                yield table, c
+    """(table, column) of every EDTF field (`"x-edtf": true`) whose bounds were derived."""
+    for table, fld in fields(ctx):
+        if fld.get("x-edtf") and ctx.column(table, f"{fld['name']}__edtf_ok"):
+            yield table, fld["name"]
 
 
 @row_rule("dates.parse")
@@ -123,19 +121,16 @@ def future(ctx) -> Iterator[RowCheck]:
         if table == "claims" and c == "period" and ctx.column("claims", "stance"):
             ok = ok | (pl.col("stance") == "forecasts")
         yield RowCheck("dates.future", table, c, ok, pl.format("{}={} is after the as-of date " + ctx.as_of.isoformat(), pl.lit(c), show(pl.col(c))))
-    for table, name in ctx.tables.items():
-        if name.frame is None:
-            continue
-        for fld in name.fields:
-            if fld.get("type") == "date" and fld["name"] in name.frame.columns:
-                c = fld["name"]
-                yield RowCheck(
-                    "dates.future",
-                    table,
-                    c,
-                    pl.col(c).is_null() | (pl.col(c) <= as_of),
-                    pl.format("{}={} is after the as-of date " + ctx.as_of.isoformat(), pl.lit(c), pl.col(c)),
-                )
+    for table, fld in fields(ctx):
+        if fld.get("type") == "date":
+            c = fld["name"]
+            yield RowCheck(
+                "dates.future",
+                table,
+                c,
+                pl.col(c).is_null() | (pl.col(c) <= as_of),
+                pl.format("{}={} is after the as-of date " + ctx.as_of.isoformat(), pl.lit(c), pl.col(c)),
+            )
 
 
 @row_rule("dates.supersede_order")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from ..registry import RowCheck, file_rule, row_rule, show
+from ..registry import RowCheck, fields, file_rule, row_rule, show
 
 file_rule(
     "integrity.canonical",
@@ -40,38 +40,32 @@ def formula(ctx) -> Iterator[RowCheck]:
     """No text cell starts with a spreadsheet formula trigger (=, +, @, tab, CR, or - not
     followed by a digit): researchers open these files in spreadsheets, where such a cell runs
     as a formula (CSV injection)."""
-    for name, table in ctx.tables.items():
-        if table.frame is None:
-            continue
-        for fld in table.fields:
-            c = fld["name"]
-            if fld.get("type", "string") == "string" and c in table.frame.columns:
-                yield RowCheck(
-                    "integrity.formula",
-                    name,
-                    c,
-                    ~pl.col(c).str.contains(FORMULA_RE).fill_null(False),
-                    pl.format("{}={} starts with a spreadsheet formula trigger", pl.lit(c), show(pl.col(c)).str.slice(0, 60)),
-                )
+    for name, fld in fields(ctx):
+        c = fld["name"]
+        if fld.get("type", "string") == "string":
+            yield RowCheck(
+                "integrity.formula",
+                name,
+                c,
+                ~pl.col(c).str.contains(FORMULA_RE).fill_null(False),
+                pl.format("{}={} starts with a spreadsheet formula trigger", pl.lit(c), show(pl.col(c)).str.slice(0, 60)),
+            )
 
 
 @row_rule("integrity.url_scheme")
 def url_scheme(ctx) -> Iterator[RowCheck]:
     """URLs are http(s) only: javascript:, data: or file: links in a published dataset would be
     clicked by researchers."""
-    for name, table in ctx.tables.items():
-        if table.frame is None:
-            continue
-        for fld in table.fields:
-            c = fld["name"]
-            if fld.get("format") == "uri" and c in table.frame.columns:
-                yield RowCheck(
-                    "integrity.url_scheme",
-                    name,
-                    c,
-                    pl.col(c).is_null() | pl.col(c).str.contains(r"^https?://[^\s/]+\S*$"),
-                    pl.format("{}={} is not an http(s) URL", pl.lit(c), show(pl.col(c))),
-                )
+    for name, fld in fields(ctx):
+        c = fld["name"]
+        if fld.get("format") == "uri":
+            yield RowCheck(
+                "integrity.url_scheme",
+                name,
+                c,
+                pl.col(c).is_null() | pl.col(c).str.contains(r"^https?://[^\s/]+\S*$"),
+                pl.format("{}={} is not an http(s) URL", pl.lit(c), show(pl.col(c))),
+            )
 
 
 @row_rule("integrity.superseded")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from ..canonical import in_key_order
-from ..registry import RowCheck, file_rule, row_rule, show
+from ..registry import RowCheck, fields, file_rule, row_rule, show
 
 file_rule(
     "structure.descriptor",
@@ -47,20 +47,11 @@ file_rule(
 )
 
 
-def _fields(ctx) -> Iterator[tuple[str, dict]]:
-    for name, table in ctx.tables.items():
-        if table.frame is None:
-            continue
-        for fld in table.fields:
-            if fld["name"] in table.frame.columns:
-                yield name, fld
-
-
 @row_rule("structure.required")
 def required(ctx) -> Iterator[RowCheck]:
     """A required field has a value in every row: an empty claimant or date makes a claim
     unattributable or unplaceable."""
-    for table, fld in _fields(ctx):
+    for table, fld in fields(ctx):
         if fld.get("constraints", {}).get("required"):
             c = fld["name"]
             yield RowCheck("structure.required", table, c, pl.col(c).is_not_null(), pl.lit(f"{c} is empty but required"))
@@ -79,7 +70,7 @@ def enum_values(fld: dict) -> list[str] | None:
 def enum(ctx) -> Iterator[RowCheck]:
     """A categorical field holds one of its documented values (Table Schema v2 `categories`,
     which frictionless 5 does not enforce): a typo would create a category of its own."""
-    for table, fld in _fields(ctx):
+    for table, fld in fields(ctx):
         values = enum_values(fld)
         if values is not None:
             c = fld["name"]
@@ -89,7 +80,7 @@ def enum(ctx) -> Iterator[RowCheck]:
                 table,
                 c,
                 pl.col(c).is_in(values),
-                pl.format("{}={} is not one of: " + shown.replace("{", "{{").replace("}", "}}"), pl.lit(c), show(pl.col(c))),
+                pl.format("{}={} is not one of: {}", pl.lit(c), show(pl.col(c)), pl.lit(shown)),
             )
 
 
@@ -97,7 +88,7 @@ def enum(ctx) -> Iterator[RowCheck]:
 def pattern(ctx) -> Iterator[RowCheck]:
     """Identifiers and codes follow their declared pattern (slugs, claim ids, ISO codes,
     Wikidata ids, hashes), so they can be joined and looked up reliably."""
-    for table, fld in _fields(ctx):
+    for table, fld in fields(ctx):
         pat = fld.get("constraints", {}).get("pattern")
         if pat:
             c = fld["name"]
@@ -107,7 +98,7 @@ def pattern(ctx) -> Iterator[RowCheck]:
                 table,
                 c,
                 pl.col(c).str.contains(anchored),
-                pl.format("{}={} does not match " + anchored.replace("{", "{{").replace("}", "}}"), pl.lit(c), show(pl.col(c))),
+                pl.format("{}={} does not match {}", pl.lit(c), show(pl.col(c)), pl.lit(anchored)),
             )
 
 
@@ -121,7 +112,7 @@ def ranges(ctx) -> Iterator[RowCheck]:
         "exclusiveMinimum": (lambda c, v: c > v, "not more than"),
         "exclusiveMaximum": (lambda c, v: c < v, "not less than"),
     }
-    for table, fld in _fields(ctx):
+    for table, fld in fields(ctx):
         c = fld["name"]
         cons = fld.get("constraints", {})
         for key, (test, words) in ops.items():
