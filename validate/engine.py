@@ -91,8 +91,10 @@ def load_snapshots(folder: str | Path) -> dict[str, str]:
     return out
 
 
-def latest_manifest(root: Path) -> tuple[dict | None, str | None]:
-    """The manifest of the latest published version in releases/, if any."""
+def latest_manifest(root: Path, below: str | None = None) -> tuple[dict | None, str | None]:
+    """The manifest of the latest published version in releases/ (older than `below`, when
+    given), if any."""
+    limit = tuple(int(x) for x in SEMVER.match(below).groups()[:3]) if below and SEMVER.match(below) else None
     folder = root / "releases"
     best, best_key, best_file = None, None, None
     if not folder.is_dir():
@@ -102,6 +104,8 @@ def latest_manifest(root: Path) -> tuple[dict | None, str | None]:
         if not m:
             continue
         key = tuple(int(x) for x in m.groups())
+        if limit is not None and key >= limit:
+            continue
         if best_key is None or key > best_key:
             best_key, best_file = key, f
     if best_file is not None:

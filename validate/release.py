@@ -179,7 +179,6 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
         raise ReleaseError("validation failed; fix these first:\n" + "\n".join(errors[:50]))
     tables = result.tables
     cur = state_of(tables)
-    prev, prev_file = latest_manifest(root)
     own = root / "releases" / f"{version}.json"
     rebuilding = own.is_file()
     if rebuilding:
@@ -191,8 +190,9 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
                 + "; ".join(c.what for c in diff)
                 + ". Bump the version."
             )
-        base = previous_manifest(root, version)
+        base, _ = latest_manifest(root, below=version)
     else:
+        prev, prev_file = latest_manifest(root)
         base = prev
         if prev is not None:
             need, why = required_version(prev["version"], changes_between(prev, cur))
@@ -269,17 +269,6 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
         own.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
         return zip_path, f"cut {version}: {own.relative_to(root)} written; zip sha256 {zip_hash}"
     return zip_path, f"built {zip_path} (sha256 {zip_hash}); not cut: run `make cut` to publish {version}"
-
-
-def previous_manifest(root: Path, version: str) -> dict | None:
-    """The manifest of the version published before `version`."""
-    key = tuple(int(x) for x in SEMVER.match(version).groups())  # type: ignore[union-attr]
-    best = None
-    for f in (root / "releases").glob("*.json"):
-        m = SEMVER.match(f.stem)
-        if m and tuple(int(x) for x in m.groups()) < key and (best is None or tuple(int(x) for x in m.groups()) > best[0]):
-            best = (tuple(int(x) for x in m.groups()), f)
-    return json.loads(best[1].read_text(encoding="utf-8")) if best else None
 
 
 def main(argv: list[str] | None = None) -> int:

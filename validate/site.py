@@ -703,7 +703,7 @@ def build_site(root: Path, out: Path, report: dict | None = None) -> Path:
         ("stance", "Stance", values("stance")),
         ("source", "Source", [(s["source_id"], f"{s['published']} · {s['title']}") for s in data.sources]),
     ]
-    write("claims.html", "claims.html", script=FILTER_JS, claims=data.claims, labels=data.labels, filters=filters)
+    write("claims.html", "claims.html", script=FILTER_JS, claims=data.claims, filters=filters)
 
     for p in pages:
         charts = []
@@ -724,7 +724,7 @@ def build_site(root: Path, out: Path, report: dict | None = None) -> Path:
                     "unplotted": [c for c in group if c["claim_id"] not in plotted],
                 }
             )
-        write(p["file"], "item.html", item=p, charts=charts, labels=data.labels)
+        write(p["file"], "item.html", item=p, charts=charts)
 
     write("sources.html", "sources.html", sources=data.sources, citing=citing)
     write("validation.html", "validation.html", report=report)

@@ -36,20 +36,19 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _sql_type(fld: dict) -> str:
+    return SQL_TYPES.get(fld.get("type", "string"), "TEXT")
+
+
 def columns(table: Table) -> list[tuple[str, str]]:
-    cols = []
-    for fld in table.fields:
-        cols.append((fld["name"], SQL_TYPES.get(fld.get("type", "string"), "TEXT")))
-        if fld.get("x-edtf"):
-            cols += [(f"{fld['name']}_start", "TEXT"), (f"{fld['name']}_end", "TEXT")]
-    return cols
+    return [(fld["name"], _sql_type(fld)) for fld in _fields_with_bounds(table)]
 
 
 def create_statement(table: Table) -> str:
     parts = []
-    for (name, sql_type), fld in zip(columns(table), _fields_with_bounds(table), strict=True):
+    for fld in _fields_with_bounds(table):
         required = fld.get("constraints", {}).get("required", False)
-        parts.append(f"{_quote(name)} {sql_type}{' NOT NULL' if required else ''}")
+        parts.append(f"{_quote(fld['name'])} {_sql_type(fld)}{' NOT NULL' if required else ''}")
     parts.append(f"PRIMARY KEY ({', '.join(_quote(k) for k in table.primary_key)})")
     for fk in table.schema.get("foreignKeys", []):
         target = fk["reference"].get("resource") or table.name
@@ -58,6 +57,7 @@ def create_statement(table: Table) -> str:
 
 
 def _fields_with_bounds(table: Table) -> list[dict]:
+    """The table's fields, each EDTF field followed by its date bounds (stored as ISO text)."""
     out = []
     for fld in table.fields:
         out.append(fld)
