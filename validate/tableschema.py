@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-TABLES = ("sources", "actors", "systems", "units", "claims", "citations")
+TABLES = ("sources", "actors", "systems", "units", "measures", "hedges", "claims", "citations")
 
 POLARS_TYPES = {"string": pl.String, "number": pl.Float64, "integer": pl.Int64, "date": pl.Date, "boolean": pl.Boolean}
 

@@ -4,7 +4,8 @@
 - dates: date ordering (EDTF bounds);
 - units: unit consistency of quantities;
 - attribution: every claim cited, quotes verbatim, snapshot hashes;
-- integrity: canonical CSV, spreadsheet formula triggers, URL schemes, released ids.
+- integrity: canonical CSV, spreadsheet formula triggers, URL schemes, released ids;
+- meaning: measures within their category, certainty and hedge words, restatements.
 """
 
-from . import attribution, dates, integrity, structure, units  # noqa: F401
+from . import attribution, dates, integrity, meaning, structure, units  # noqa: F401

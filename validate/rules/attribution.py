@@ -30,30 +30,42 @@ def source_cited(ctx) -> Iterator[RowCheck]:
     yield from _cited(ctx, "attribution.source_cited", "sources", "source_id", "source {} is not cited by any claim")
 
 
-@row_rule("attribution.qty_text_in_quote")
-def qty_text_in_quote(ctx) -> Iterator[RowCheck]:
-    """A claim's qty_text occurs in at least one of its quotes, so the number can be traced to
-    the words printed in a source."""
-    if not (ctx.column("claims", "qty_text") and ctx.column("citations", "quote")):
+def _in_quote(ctx, rule: str, column: str) -> Iterator[RowCheck]:
+    """Rows whose `column` occurs verbatim in at least one quote citing the claim pass."""
+    if not (ctx.column("claims", column) and ctx.column("citations", "quote")):
         return
     ok_ids = (
         ctx.frame("claims")
         .lazy()
-        .select("claim_id", "qty_text")
-        .filter(pl.col("qty_text").is_not_null())
+        .select("claim_id", column)
+        .filter(pl.col(column).is_not_null())
         .join(ctx.frame("citations").lazy().select("claim_id", "quote"), on="claim_id")
-        .filter(pl.col("quote").str.contains(pl.col("qty_text"), literal=True))
+        .filter(pl.col("quote").str.contains(pl.col(column), literal=True))
         .select(pl.col("claim_id").unique())
         .collect()["claim_id"]
     )
     yield RowCheck(
-        "attribution.qty_text_in_quote",
+        rule,
         "claims",
-        "qty_text",
-        pl.col("qty_text").is_null() | pl.col("claim_id").is_in(ok_ids.implode()),
-        pl.format("qty_text={} does not occur in any quote citing {}", pl.col("qty_text"), pl.col("claim_id")),
+        column,
+        pl.col(column).is_null() | pl.col("claim_id").is_in(ok_ids.implode()),
+        pl.format("{}={} does not occur in any quote citing {}", pl.lit(column), show(pl.col(column)).str.slice(0, 80), pl.col("claim_id")),
         needs=("citations",),
     )
+
+
+@row_rule("attribution.qty_text_in_quote")
+def qty_text_in_quote(ctx) -> Iterator[RowCheck]:
+    """A claim's qty_text occurs in at least one of its quotes, so the number can be traced to
+    the words printed in a source."""
+    yield from _in_quote(ctx, "attribution.qty_text_in_quote", "qty_text")
+
+
+@row_rule("attribution.hedge_text_in_quote")
+def hedge_text_in_quote(ctx) -> Iterator[RowCheck]:
+    """A claim's hedge_text occurs in at least one of its quotes, so the reader can see the
+    words that made it less than certain."""
+    yield from _in_quote(ctx, "attribution.hedge_text_in_quote", "hedge_text")
 
 
 @row_rule("attribution.snapshot_hash")

@@ -28,19 +28,6 @@ ITEM_DIMENSIONS = {
     "munitions": {"count", "ratio"},
     "other": {"count", "ratio", "length", "volume", "currency", "currency_rate"},
 }
-# Which dimensions suit which kind of claim: a length is a capability (a range), money is a
-# payment or the value of a transfer or of production.
-CATEGORY_DIMENSIONS = {
-    "transfer": {"count", "ratio", "volume", "currency"},
-    "deployment": {"count", "ratio"},
-    "casualties": {"count", "ratio"},
-    "use": {"count", "ratio"},
-    "production": {"count", "ratio", "currency"},
-    "capability": {"count", "ratio", "length"},
-    "payment": {"currency", "currency_rate", "count", "volume", "ratio"},
-    "agreement": {"count", "ratio", "currency", "currency_rate"},
-    "other": {"count", "ratio", "length", "volume", "currency", "currency_rate"},
-}
 
 
 def _ready(ctx) -> bool:
@@ -127,23 +114,32 @@ def percent_range(ctx) -> Iterator[RowCheck]:
 
 @row_rule("units.dimension_fit")
 def dimension_fit(ctx) -> Iterator[RowCheck]:
-    """The unit's dimension fits the claim's item class and category (shells in rounds or
-    containers, troops in persons, money in currency, ranges in length): a quantity in the
-    wrong unit cannot be compared with its peers."""
-    if not (_ready(ctx) and ctx.has("units") and ctx.column("claims", "item_class") and ctx.column("claims", "category")):
+    """The unit's dimension fits the claim's item class and measure (shells in rounds or
+    containers, troops in persons, money in currency, ranges in length): the measures table
+    says which dimensions each measure's numbers may have. A quantity in the wrong unit cannot
+    be compared with its peers."""
+    if not (_ready(ctx) and ctx.has("units", "measures") and ctx.column("claims", "item_class") and ctx.column("claims", "measure")):
         return
     dim = _dimension(ctx)
-    pairs = [(i, d) for i, ds in ITEM_DIMENSIONS.items() for d in ds]
-    cpairs = [(c, d) for c, ds in CATEGORY_DIMENSIONS.items() for d in ds]
-    item_ok = pl.concat_str([pl.col("item_class"), dim], separator="|").is_in([f"{i}|{d}" for i, d in pairs])
-    cat_ok = pl.concat_str([pl.col("category"), dim], separator="|").is_in([f"{c}|{d}" for c, d in cpairs])
+    ids, dims = ctx.lookup("measures", "measure_id", "dimensions")
+    allowed = pl.col("measure").replace_strict(ids, dims, default=None, return_dtype=pl.String)
+    pairs = [f"{i}|{d}" for i, ds in ITEM_DIMENSIONS.items() for d in ds]
+    item_ok = pl.concat_str([pl.col("item_class"), dim], separator="|").is_in(pairs)
+    measure_ok = pl.concat_str([pl.lit("; "), allowed, pl.lit("; ")]).str.contains(pl.concat_str([pl.lit("; "), dim, pl.lit("; ")]), literal=True)
     yield RowCheck(
         "units.dimension_fit",
         "claims",
         "unit",
-        dim.is_null() | pl.col("item_class").is_null() | pl.col("category").is_null() | (item_ok & cat_ok),
-        pl.format("unit={} ({}) does not fit item_class={} in category={}", pl.col("unit"), dim, pl.col("item_class"), pl.col("category")),
-        needs=("units",),
+        dim.is_null() | pl.col("item_class").is_null() | allowed.is_null() | (item_ok & measure_ok.fill_null(False)),
+        pl.format(
+            "unit={} ({}) does not fit item_class={} and measure={} (whose numbers may be: {})",
+            pl.col("unit"),
+            dim,
+            pl.col("item_class"),
+            pl.col("measure"),
+            allowed,
+        ),
+        needs=("units", "measures"),
     )
 
 
