@@ -81,7 +81,7 @@ def test_shared_vocabulary_does_not_drift():
 
 def test_every_rule_is_documented():
     for rule in RULES.values():
-        assert re.match(r"^(structure|dates|units|attribution|integrity)\.[a-z_]+$", rule.id)
+        assert re.match(r"^(structure|dates|units|attribution|integrity|meaning)\.[a-z_]+$", rule.id)
         assert len(rule.doc) > 40, rule.id
 
 

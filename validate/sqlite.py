@@ -17,7 +17,7 @@ from .canonical import sorted_by_key
 from .package import Table
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
-ORDER = ["units", "actors", "systems", "sources", "claims", "citations"]  # referenced tables first
+ORDER = ["units", "measures", "hedges", "actors", "systems", "sources", "claims", "citations"]  # referenced tables first
 
 VIEW = """
 CREATE VIEW claims_cited AS
