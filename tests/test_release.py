@@ -19,9 +19,9 @@ from conftest import AS_OF, HAVE_SNAPSHOTS, ROOT, SNAPSHOTS
 from validate import release
 from validate.engine import run
 from validate.release import Change, ReleaseError, changes_between, changes_csv, required_version
+from validate.tableschema import TABLES
 
 needs_snapshots = pytest.mark.skipif(not HAVE_SNAPSHOTS, reason="snapshots folder not available")
-TABLES = ["sources", "actors", "systems", "units", "claims", "citations"]
 
 
 def repo_copy(tmp: Path, version: str = "0.1.0", date: str = "2026-11-22") -> Path:

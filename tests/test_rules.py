@@ -166,6 +166,18 @@ def wrong_checksum(pkg):
     return "data/units.csv", None, None
 
 
+def hedged(pkg) -> str:
+    """A claim coded less than certain whose hedge word is in the lexicon."""
+    header, rows = pkg.read("claims")
+    words = {r["hedge"] for r in pkg.read("hedges")[1]}
+    return next(r["claim_id"] for r in rows if r["hedge_text"].lower() in words and not r["restates"])
+
+
+def restates_other_measure(pkg):
+    """The troop count said to restate the shells claim: another measure and item class."""
+    return "data/claims.csv", pkg.set("claims", troops(pkg), restates=shells(pkg)), troops(pkg)
+
+
 def released(pkg):
     key = shells(pkg)
     (pkg.root / "releases").mkdir()
@@ -212,6 +224,11 @@ FAULTS = {
     "integrity.superseded": superseded_without_target,
     "integrity.released_ids": released,
     "integrity.checksums": wrong_checksum,
+    "meaning.measure_category": claim_fault("measure", "killed"),
+    "meaning.hedge_text": edit("claims", troops, certainty="likely", hedge_text=""),
+    "meaning.hedge_lexicon": edit("claims", hedged, certainty="certain", hedge_text=""),
+    "meaning.restates": restates_other_measure,
+    "attribution.hedge_text_in_quote": edit("claims", troops, certainty="likely", hedge_text="believed to be"),
 }
 NEEDS_SNAPSHOTS = {"attribution.snapshot_hash", "attribution.quote_in_snapshot"}
 
@@ -331,3 +348,83 @@ def test_unneeded_quotes_are_not_canonical(pkg):
     path.write_text(text.replace("\nrounds,", '\n"rounds",', 1), encoding="utf-8")
     hits = findings_of(pkg.validate(), "integrity.canonical")
     assert [f.file for f in hits] == ["data/units.csv"] and "quoting" in hits[0].message
+
+
+# Meaning (0.2): near misses on both sides of each rule.
+
+
+def test_measure_of_the_right_category_passes(pkg):
+    pkg.set("claims", troops(pkg), measure="in_combat", category="use")
+    assert not findings_of(pkg.validate(), "meaning.measure_category")
+
+
+def test_certain_claim_with_hedge_text_fails(pkg):
+    line = pkg.set("claims", troops(pkg), hedge_text="roughly")
+    hits = findings_of(pkg.validate(), "meaning.hedge_text")
+    assert [(f.line, f.key, f.column) for f in hits] == [(line, troops(pkg), "hedge_text")]
+    assert "certainty=certain" in hits[0].message
+
+
+def test_hedge_text_found_in_a_quote_passes(pkg):
+    pkg.set("claims", troops(pkg), certainty="possible", hedge_text="roughly")
+    result = pkg.validate()
+    assert not findings_of(result, "meaning.hedge_text") and not findings_of(result, "attribution.hedge_text_in_quote")
+
+
+def test_hedge_lexicon_is_data_not_code(pkg):
+    # A word added to hedges.csv is looked for at once; explaining it in notes silences it.
+    key = troops(pkg)
+    header, rows = pkg.read("hedges")
+    pkg.write("hedges", header, sorted([*rows, {"hedge": "roughly", "certainty": "possible", "notes": ""}], key=lambda r: r["hedge"]))
+    hits = [f for f in findings_of(pkg.validate(), "meaning.hedge_lexicon") if f.key == key]
+    assert len(hits) == 1 and "'roughly'" in hits[0].message and hits[0].severity == "warning"
+    pkg.set("claims", key, notes=pkg.row("claims", key)["notes"] + " 'roughly' is an approximation, not a hedge.")
+    assert not [f for f in findings_of(pkg.validate(), "meaning.hedge_lexicon") if f.key == key]
+
+
+def test_hedge_words_are_whole_words(pkg):
+    # "may" must not match "mayor"; the word itself does.
+    key = troops(pkg)
+    header, rows = pkg.read("citations")
+    row = next(r for r in rows if r["claim_id"] == key)
+    row["quote"] += " The mayor agreed."
+    pkg.write("citations", header, rows)
+    assert not [f for f in findings_of(pkg.validate(), "meaning.hedge_lexicon") if f.key == key]
+    row["quote"] += " It may."
+    pkg.write("citations", header, rows)
+    hits = [f for f in findings_of(pkg.validate(), "meaning.hedge_lexicon") if f.key == key]
+    assert len(hits) == 1 and "'may'" in hits[0].message
+
+
+@pytest.mark.parametrize("how", ["self", "chain", "item_class"])
+def test_restates_rejects_self_chains_and_other_items(pkg, how):
+    header, rows = pkg.read("claims")
+    a, b, c = [r["claim_id"] for r in rows if r["measure"] == "delivered" and r["item_class"] == "technology" and not r["restates"]][:3]
+    if how == "self":
+        line, key = pkg.set("claims", a, restates=a), a
+    elif how == "chain":
+        pkg.set("claims", b, restates=a)
+        line, key = pkg.set("claims", c, restates=b), c
+    else:
+        pkg.set("claims", b, item_class="fuel")
+        line, key = pkg.set("claims", b, restates=a), b
+    hits = findings_of(pkg.validate(), "meaning.restates")
+    assert (line, key) in [(f.line, f.key) for f in hits], [f.text() for f in hits]
+
+
+def test_restating_the_same_measure_and_item_passes(pkg):
+    header, rows = pkg.read("claims")
+    a, b = [r["claim_id"] for r in rows if r["measure"] == "delivered" and r["item_class"] == "technology" and not r["restates"]][:2]
+    pkg.set("claims", b, restates=a)
+    assert not findings_of(pkg.validate(), "meaning.restates")
+
+
+def test_unit_dimension_comes_from_the_measures_table(pkg):
+    # A range counted in missiles fits the item class but not the measure; allow counts for
+    # the measure in measures.csv and it passes: the rule reads the table, not the code.
+    key = key_where(pkg, "claims", unit="km")
+    line = pkg.set("claims", key, unit="missiles")
+    hits = findings_of(pkg.validate(), "units.dimension_fit")
+    assert [(f.line, f.key) for f in hits] == [(line, key)] and "measure=range" in hits[0].message
+    pkg.set("measures", "range", dimensions="count; length")
+    assert not findings_of(pkg.validate(), "units.dimension_fit")

@@ -57,24 +57,28 @@ def _lexicon(ctx) -> list[str]:
 
 @row_rule("meaning.hedge_lexicon", severity="warning")
 def hedge_lexicon(ctx) -> Iterator[RowCheck]:
-    """A quote behind a claim coded certain contains a hedge word of the lexicon
-    (hedges.csv): the claim may be hedged ("could", "allegedly", "concern"). A warning, because
-    the word may govern another claim in the same sentence; the notes should say why the claim
-    stands as certain."""
-    if not (ctx.column("claims", "certainty") and ctx.column("citations", "quote") and ctx.has("hedges")):
+    """A quote behind a claim coded certain contains a hedge word of the lexicon (hedges.csv):
+    the claim may be hedged ("could", "allegedly", "concern"). A warning, because the word may
+    govern another claim in the same sentence; once a maintainer has looked, the claim's notes
+    say why, quoting the word ('could' hedges the forecast, not this claim), and the warning
+    is no longer raised for that word."""
+    if not (ctx.column("claims", "certainty") and ctx.column("claims", "notes") and ctx.column("citations", "quote") and ctx.has("hedges")):
         return
     words = _lexicon(ctx)
     if not words:
         return
-    pattern = r"(?i)\b(" + "|".join(re.escape(w) for w in words) + r")\b"
+    pattern = r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
+    certain = ctx.frame("claims").lazy().select("claim_id", "notes", "certainty").filter(pl.col("certainty") == "certain")
     found = (
         ctx.frame("citations")
         .lazy()
         .select("claim_id", "quote")
         .filter(pl.col("quote").str.contains_any(words, ascii_case_insensitive=True).fill_null(False))
-        .join(ctx.frame("claims").lazy().select("claim_id", "certainty").filter(pl.col("certainty") == "certain"), on="claim_id")
-        .select("claim_id", word=pl.col("quote").str.extract(pattern, 1).str.to_lowercase())
-        .filter(pl.col("word").is_not_null())
+        .join(certain, on="claim_id")
+        .select("claim_id", "notes", word=pl.col("quote").str.extract_all(pattern))
+        .explode("word")
+        .with_columns(pl.col("word").str.to_lowercase())
+        .filter(pl.col("word").is_not_null() & ~pl.col("notes").fill_null("").str.contains(pl.concat_str([pl.lit("'"), pl.col("word"), pl.lit("'")]), literal=True))
         .group_by("claim_id")
         .agg(pl.col("word").min())
         .collect()
@@ -85,7 +89,11 @@ def hedge_lexicon(ctx) -> Iterator[RowCheck]:
         "claims",
         "certainty",
         (pl.col("certainty") != "certain").fill_null(True) | word.is_null(),
-        pl.format("certainty=certain but a quote of the claim contains the hedge word '{}' (hedges.csv): check which claim it hedges", word),
+        pl.format(
+            "certainty=certain but a quote of the claim contains the hedge word '{}' (hedges.csv): if it hedges this claim, code the certainty; if not, say why in notes, quoting '{}'",
+            word,
+            word,
+        ),
         needs=("citations", "hedges"),
     )
 
