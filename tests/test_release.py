@@ -18,7 +18,8 @@ from conftest import AS_OF, HAVE_SNAPSHOTS, ROOT, SNAPSHOTS
 
 from validate import release
 from validate.engine import run
-from validate.release import Change, ReleaseError, changes_between, changes_csv, required_version
+from validate.changes import ValuesError, changes_csv, read_values, values_path
+from validate.release import Change, ReleaseError, changes_between, required_version
 from validate.tableschema import TABLES
 
 needs_snapshots = pytest.mark.skipif(not HAVE_SNAPSHOTS, reason="snapshots folder not available")
@@ -35,7 +36,7 @@ def repo_copy(tmp: Path, version: str = "0.1.0", date: str = "2026-11-22") -> Pa
             shutil.copytree(ROOT / folder, root / folder)
     if (ROOT / "releases").exists():
         shutil.copytree(ROOT / "releases", root / "releases")
-        for f in (root / "releases").glob("*.json"):
+        for f in (root / "releases").glob("*.*"):
             f.unlink()
     text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     if f"## [{version}] - " not in text:
@@ -170,7 +171,8 @@ def test_cut_then_rebuild_and_bump(tmp_path):
     bump(root, "0.1.1")
     zip2, _ = release.build(root, tmp_path / "d4", SNAPSHOTS)
     changes = (zip2.with_suffix("") / "changes.csv").read_text(encoding="utf-8").splitlines()
-    assert changes == ["claim_id,change,fields_changed", f"{rows[0]['claim_id']},changed,notes"]
+    old_notes = rows[0]["notes"][: -len(" Corrected.")]
+    assert list(csv.reader(changes)) == [["claim_id", "change", "field", "old", "new"], [rows[0]["claim_id"], "changed", "notes", old_notes, rows[0]["notes"]]]
     bump(root, "0.2.0")
     with pytest.raises(ReleaseError, match="PATCH bump, so the version must be 0.1.1"):
         release.build(root, tmp_path / "d5", SNAPSHOTS)
@@ -233,16 +235,37 @@ def test_table_removed_is_major():
 
 
 def test_changes_csv_kinds():
-    prev = {"claims": {"c1": {"row": "a", "fields": {"status": "s1", "notes": "n"}}, "c2": {"row": "b", "fields": {"status": "s1"}}}}
+    prev = {"c1": {"claim_id": "c1", "status": "active", "notes": "n"}, "c2": {"claim_id": "c2", "status": "active", "notes": ""}}
     cur = {
-        "claims": {
-            "c1": {"row": "a2", "fields": {"status": "s2", "notes": "n"}},
-            "c2": {"row": "b", "fields": {"status": "s1"}},
-            "c3": {"row": "c", "fields": {}},
-        }
+        "c1": {"claim_id": "c1", "status": "retracted", "notes": "n", "measure": "delivered"},
+        "c2": {"claim_id": "c2", "status": "active", "notes": "", "measure": ""},
+        "c3": {"claim_id": "c3", "status": "active", "notes": "", "measure": "killed"},
     }
-    out = changes_csv(prev, cur, {"c1": "retracted"}).decode().splitlines()
-    assert out == ["claim_id,change,fields_changed", "c1,retracted,status", "c3,added,"]
+    out = list(csv.reader(changes_csv(prev, cur, {"c1": "retracted"}).decode().splitlines()))
+    assert out == [
+        ["claim_id", "change", "field", "old", "new"],
+        ["c1", "retracted", "status", "active", "retracted"],
+        ["c1", "retracted", "measure", "", "delivered"],
+        ["c3", "added", "", "", ""],
+    ]
+
+
+def test_published_values_match_their_manifests():
+    # releases/<v>.claims.csv holds the published claims; every row hashes to its manifest.
+    for manifest_file in sorted((ROOT / "releases").glob("*.json")):
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        values = read_values(values_path(ROOT, manifest["version"]), manifest)
+        assert sorted(values) == sorted(manifest["claims"])
+
+
+def test_tampered_values_are_refused(tmp_path):
+    manifest = json.loads((ROOT / "releases" / "0.1.0.json").read_text(encoding="utf-8"))
+    text = values_path(ROOT, "0.1.0").read_text(encoding="utf-8")
+    (tmp_path / "v.csv").write_text(text.replace("millions", "billions", 1), encoding="utf-8")
+    with pytest.raises(ValuesError, match="does not hash"):
+        read_values(tmp_path / "v.csv", manifest)
+    with pytest.raises(ValuesError, match="missing"):
+        read_values(tmp_path / "absent.csv", manifest)
 
 
 @needs_snapshots

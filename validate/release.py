@@ -8,7 +8,7 @@ codebook, `changes.csv` against the previous release and the validation report.
 It refuses to build when validation fails (quotes must be verified, so the snapshots folder is
 required), when CHANGELOG.md has no dated section for the version, or when the version bump
 does not match what changed since the last manifest in releases/. `--cut` records the new
-version's manifest; rebuilding a version that has a manifest must reproduce its zip byte for
+version's manifest and its claims' values; rebuilding a version that has a manifest must reproduce its zip byte for
 byte. Builds are deterministic: `created` comes from the CHANGELOG date (or
 SOURCE_DATE_EPOCH), zip entries are sorted with fixed times and modes, Parquet writer
 settings are fixed.
@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from . import parquet, sqlite
+from .changes import ValuesError, changes_csv, read_values, values_path
 from .engine import SEMVER, latest_manifest, run
 from .package import UsageError
 from .report import as_json
@@ -134,24 +135,6 @@ def required_version(prev_version: str, changes: list[Change]) -> tuple[str, str
     return nxt, f"{top.what} requires a {top.level.upper()} bump"
 
 
-def changes_csv(prev: dict | None, cur: dict, statuses: dict[str, str]) -> bytes:
-    """claim_id, change (added / changed / retracted / superseded), fields_changed."""
-    pc = (prev or {}).get("claims", {})
-    rows = []
-    for cid, now in cur["claims"].items():
-        if cid not in pc:
-            rows.append((cid, "added", ""))
-        elif now["row"] != pc[cid]["row"]:
-            fields = [f for f, h in now["fields"].items() if pc[cid]["fields"].get(f) != h]
-            kind = statuses.get(cid) if "status" in fields and statuses.get(cid) in ("retracted", "superseded") else "changed"
-            rows.append((cid, kind, "; ".join(fields)))
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["claim_id", "change", "fields_changed"])
-    w.writerows(rows)
-    return buf.getvalue().encode("utf-8")
-
-
 def deterministic_zip(folder: Path, target: Path, when: dt.datetime) -> None:
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     with zipfile.ZipFile(target, "w") as zf:
@@ -241,7 +224,16 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
         if src.is_file():
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, folder / rel)
-    (folder / "changes.csv").write_bytes(changes_csv(base, cur, statuses))
+    claims = tables["claims"]
+    cur_values = {
+        row[0]: dict(zip(claims.field_names, ["" if c is None else c for c in row], strict=True))
+        for row in claims.strings.select(claims.field_names).iter_rows()
+    }
+    try:
+        prev_values = read_values(values_path(root, base["version"]), base) if base else {}
+    except ValuesError as exc:
+        raise ReleaseError(str(exc)) from None
+    (folder / "changes.csv").write_bytes(changes_csv(prev_values, cur_values, statuses))
     summary = {**result.summary, "package": "datapackage.json"}
     report = as_json(result.findings, summary)
     (folder / "validation.json").write_text(report + "\n", encoding="utf-8")
@@ -267,6 +259,7 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
         manifest = {"name": name, "version": version, "created": created, **cur, "files": files, "zip": {"name": zip_path.name, "sha256": zip_hash}}
         own.parent.mkdir(exist_ok=True)
         own.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+        values_path(root, version).write_bytes(claims.data())
         return zip_path, f"cut {version}: {own.relative_to(root)} written; zip sha256 {zip_hash}"
     return zip_path, f"built {zip_path} (sha256 {zip_hash}); not cut: run `make cut` to publish {version}"
 

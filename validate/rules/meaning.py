@@ -78,7 +78,9 @@ def hedge_lexicon(ctx) -> Iterator[RowCheck]:
         .select("claim_id", "notes", word=pl.col("quote").str.extract_all(pattern))
         .explode("word")
         .with_columns(pl.col("word").str.to_lowercase())
-        .filter(pl.col("word").is_not_null() & ~pl.col("notes").fill_null("").str.contains(pl.concat_str([pl.lit("'"), pl.col("word"), pl.lit("'")]), literal=True))
+        .filter(
+            pl.col("word").is_not_null() & ~pl.col("notes").fill_null("").str.contains(pl.concat_str([pl.lit("'"), pl.col("word"), pl.lit("'")]), literal=True)
+        )
         .group_by("claim_id")
         .agg(pl.col("word").min())
         .collect()
