@@ -17,8 +17,8 @@ import pytest
 from conftest import AS_OF, HAVE_SNAPSHOTS, ROOT, SNAPSHOTS
 
 from validate import release
-from validate.engine import run
 from validate.changes import ValuesError, changes_csv, read_values, values_path
+from validate.engine import run
 from validate.release import Change, ReleaseError, changes_between, required_version
 from validate.tableschema import TABLES
 

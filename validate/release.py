@@ -17,10 +17,8 @@ settings are fixed.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re

@@ -92,7 +92,8 @@ def hedge_lexicon(ctx) -> Iterator[RowCheck]:
         "certainty",
         (pl.col("certainty") != "certain").fill_null(True) | word.is_null(),
         pl.format(
-            "certainty=certain but a quote of the claim contains the hedge word '{}' (hedges.csv): if it hedges this claim, code the certainty; if not, say why in notes, quoting '{}'",
+            "certainty=certain but a quote of the claim contains the hedge word '{}' (hedges.csv): "
+            "if it hedges this claim, code the certainty; if not, say why in notes, quoting '{}'",
             word,
             word,
         ),
