@@ -1,5 +1,6 @@
 """`python -m validate.docs [--check]` (`make docs`): regenerate the files derived from the data
-and the schemas: the README's data summary and docs/codebook.md. With --check, change nothing
+and the schemas: the README's data summary, docs/codebook.md and the agreement figures in
+docs/reliability.md. With --check, change nothing
 and exit 1 when one is stale."""
 
 from __future__ import annotations
@@ -8,14 +9,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import codebook, summary
+from . import codebook, reliability, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def generated() -> dict[Path, str]:
     readme = ROOT / "README.md"
-    return {readme: summary.render(readme.read_text(encoding="utf-8")), codebook.TARGET: codebook.render()}
+    return {
+        readme: summary.render(readme.read_text(encoding="utf-8")),
+        codebook.TARGET: codebook.render(),
+        reliability.REPORT: reliability.render_into(reliability.REPORT.read_text(encoding="utf-8")),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
