@@ -3,18 +3,24 @@
     python benchmarks/generate.py N OUTDIR [--faulty 0.10] [--seed 1]
 
 writes OUTDIR/datapackage.json and OUTDIR/schema/ (copied unchanged from this repository),
-OUTDIR/data/units.csv and systems.csv (copied unchanged) and generated actors, sources,
-claims and citations with N claims in the proportions of the real data: about 1.22 citations
-per claim, N/30 sources, N/200 synthetic actors beside the real ones, a quarter of the claims
-quantified (phrases such as "up to 4.8 million" with qty_high 4800000 rounds), dates ordered
-(stated <= published <= accessed <= as-of 2026-11-22). The clean package passes every rule
-of `python -m validate ... --as-of 2026-11-22`; its CSV files are byte-for-byte what
-`python -m validate.fmt` writes.
+OUTDIR/data/units.csv, systems.csv, measures.csv and hedges.csv (copied unchanged) and
+generated actors, sources, claims and citations with N claims in the proportions of the real
+data: about 1.22 citations per claim, N/30 sources, N/200 synthetic actors beside the real ones,
+a quarter of the claims quantified (phrases such as "up to 4.8 million" with qty_high 4800000
+rounds), dates ordered (stated <= published <= accessed <= as-of 2026-11-22). Schema 0.2
+columns: a measure of the claim's category that allows the unit's dimension, about 80 % of
+claims certain and the rest hedged (hedge_text is a word of the hedges lexicon, printed in a
+quote; a certain claim's quotes hold no lexicon word), and 3 % restating an earlier claim of the
+same measure and item class that restates nothing. The clean package passes every rule of
+`python -m validate ... --as-of 2026-11-22` with no warning; its CSV files are byte-for-byte
+what `python -m validate.fmt` writes.
 
 With --faulty F a fraction F of the claim rows carries exactly one fault each (a bad enum
 value, qty_low > qty_high, a date that is not EDTF, an unknown claimant, a quantity that is not
-in qty_text, a future date...), so the validator reports them and exits 1. The faults are
-listed in OUTDIR/faults.csv (claim id, fault kind) for checking the report.
+in qty_text, a future date, a measure of another category, a hedged claim without hedge_text
+or with one no quote holds, a restatement of a restatement or of another measure...), so the
+validator reports them and exits 1. The faults are listed in OUTDIR/faults.csv (claim id,
+fault kind, the rule that reports it: FAULT_RULE) for checking the report.
 
 Everything is vectorised (numpy and polars): 1M claims take a few seconds.
 """
@@ -25,6 +31,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import sys
 import time
@@ -44,11 +51,14 @@ CLAIMS = [
     "claimant_id",
     "stated",
     "category",
+    "measure",
     "from_id",
     "to_id",
     "item_class",
     "system_id",
     "stance",
+    "certainty",
+    "hedge_text",
     "qty_low",
     "qty_best",
     "qty_high",
@@ -58,6 +68,7 @@ CLAIMS = [
     "period_text",
     "status",
     "superseded_by",
+    "restates",
     "notes",
 ]
 
@@ -189,6 +200,79 @@ UNQUANTIFIED = [
     ("other", "other", 4),
     ("other", "air_defense", 1),
 ]
+# Measures (0.2): which measures.csv measure_id a claim of (category, item_class, unit) may
+# have, with weights; unit None for unquantified claims. Every measure belongs to the category
+# and allows the unit's dimension (checked against data/measures.csv when generating).
+MEASURE_MIX: dict[tuple[str, str, str | None], list[tuple[str, int]]] = {
+    ("transfer", "artillery_ammunition", "rounds"): [("delivered", 80), ("purchased", 10), ("offered", 5), ("requested", 5)],
+    ("transfer", "munitions", "containers"): [("delivered", 60), ("traffic", 40)],
+    ("transfer", "munitions", "railcars"): [("traffic", 70), ("delivered", 30)],
+    ("transfer", "munitions", "rounds"): [("delivered", 90), ("purchased", 10)],
+    ("transfer", "munitions", "rockets"): [("delivered", 100)],
+    ("transfer", "ballistic_missile", "missiles"): [("delivered", 80), ("purchased", 10), ("offered", 10)],
+    ("transfer", "rocket_system", "launchers"): [("delivered", 90), ("offered", 10)],
+    ("transfer", "artillery_system", "pieces"): [("delivered", 90), ("requested", 10)],
+    ("transfer", "fuel", "barrels"): [("delivered", 100)],
+    ("transfer", "other", "times"): [("traffic", 80), ("delivered", 20)],
+    ("deployment", "personnel", "persons"): [("deployed_troops", 85), ("workers_sent", 15)],
+    ("casualties", "personnel", "persons"): [("killed", 35), ("wounded", 25), ("wounded_or_missing", 10), ("casualties_unspecified", 30)],
+    ("use", "ballistic_missile", "missiles"): [("fired", 75), ("found_debris", 25)],
+    ("use", "artillery_ammunition", "percent"): [("fired", 100)],
+    ("production", "munitions", "factories"): [("production_capacity", 100)],
+    ("capability", "ballistic_missile", "km"): [("range", 100)],
+    ("capability", "drone", "types"): [("technical_feature", 100)],
+    ("payment", "money", "usd"): [("paid", 100)],
+    ("payment", "money", "usd_per_year"): [("paid", 100)],
+    ("transfer", "artillery_ammunition", None): [("delivered", 75), ("purchased", 10), ("offered", 5), ("requested", 5), ("traffic", 5)],
+    ("transfer", "munitions", None): [("delivered", 70), ("traffic", 20), ("purchased", 10)],
+    ("transfer", "ballistic_missile", None): [("delivered", 75), ("purchased", 10), ("offered", 10), ("requested", 5)],
+    ("transfer", "artillery_system", None): [("delivered", 90), ("offered", 10)],
+    ("transfer", "rocket_system", None): [("delivered", 90), ("offered", 10)],
+    ("transfer", "technology", None): [("offered", 40), ("requested", 30), ("delivered", 30)],
+    ("transfer", "other", None): [("delivered", 60), ("traffic", 40)],
+    ("transfer", "fuel", None): [("delivered", 90), ("offered", 10)],
+    ("deployment", "personnel", None): [("deployed_troops", 90), ("workers_sent", 10)],
+    ("deployment", "other", None): [("workers_sent", 100)],
+    ("use", "ballistic_missile", None): [("fired", 80), ("found_debris", 20)],
+    ("use", "artillery_ammunition", None): [("fired", 100)],
+    ("casualties", "personnel", None): [("casualties_unspecified", 50), ("killed", 30), ("wounded", 20)],
+    ("production", "munitions", None): [("produced", 70), ("production_capacity", 30)],
+    ("capability", "ballistic_missile", None): [("technical_feature", 70), ("range", 30)],
+    ("capability", "drone", None): [("technical_feature", 100)],
+    ("payment", "money", None): [("paid", 100)],
+    ("agreement", "other", None): [("agreed", 100)],
+    ("other", "other", None): [("other", 50), ("impact", 50)],
+    ("other", "air_defense", None): [("other", 100)],
+}
+# Certainty (0.2) by stance, in per cent: certain, likely, possible, doubtful (about 80 %
+# certain overall), and the hedges a hedged claim's first quote ends with: (hedge_text, a
+# sentence holding it verbatim). A certain claim's quotes hold no word of data/hedges.csv.
+CERTAINTY = ["certain", "likely", "possible", "doubtful"]
+CERTAINTY_MIX = {"asserts": [85, 8, 5, 2], "denies": [95, 2, 1, 2], "forecasts": [60, 15, 22, 3]}
+HEDGES = {
+    "likely": [
+        ("likely", "Officials said this was likely."),
+        ("believed", "The account is believed to be accurate."),
+        ("probably", "The account is probably accurate, analysts said."),
+        ("assessed", "Analysts assessed the account as credible."),
+        ("appears", "The account appears to be credible."),
+    ],
+    "possible": [
+        ("could", "The account could not be independently verified."),
+        ("allegedly", "This allegedly came from a leaked document."),
+        ("reportedly", "This reportedly came from several sources."),
+        ("may", "The account may be incomplete."),
+        ("might", "The account might be exaggerated."),
+        ("if confirmed", "The account, if confirmed, would be significant."),
+    ],
+    "doubtful": [
+        ("unlikely", "Others said the account was unlikely to be accurate."),
+        ("doubt", "Several analysts doubt the account."),
+        ("unclear", "It remains unclear whether the account is accurate."),
+    ],
+}
+RESTATES_SHARE = 0.03  # claims that restate an earlier one of the same measure and item_class
+
 ITEM_WORDS = {
     "artillery_ammunition": "artillery shells",
     "munitions": "munitions",
@@ -298,7 +382,7 @@ LAST = ["Kim", "Smith", "Kovalenko", "Park", "Ivanova", "Lee", "Brown", "Shevche
 
 QUOTE_Q = [  # quantified: the quote carries qty_text verbatim
     ("", " said North Korea had sent ", " ", " to Russia since the summer."),
-    ("According to ", ", Pyongyang has supplied ", " ", " for use in Ukraine, a figure that could not be independently verified."),
+    ("According to ", ", Pyongyang has supplied ", " ", " for use in Ukraine, a figure not independently verified."),
     ("", " estimated that ", " ", " had reached Russia by rail and sea, citing satellite imagery of the port of Rajin."),
     ("“We assess that ", " has seen ", " ", ",” the statement said, without giving further details."),
     ("In a briefing, ", " put the figure at ", " ", ", up from earlier estimates."),
@@ -311,7 +395,7 @@ QUOTE_U = {  # unquantified, by stance
         ("", " reported that Moscow was receiving North Korean ", " as its own stocks ran low."),
     ],
     "forecasts": [
-        ("According to ", ", Russia may acquire additional North Korean ", " in the future."),
+        ("According to ", ", Russia will acquire additional North Korean ", " in the future."),
         ("", " expects Pyongyang to send more ", " to Moscow in the coming months."),
     ],
     "denies": [
@@ -338,6 +422,20 @@ def _date(expr: pl.Expr) -> pl.Expr:
 def pick(rng: np.random.Generator, n: int, weights: list[float]) -> np.ndarray:
     p = np.asarray(weights, dtype=float)
     return rng.choice(len(p), size=n, p=p / p.sum())
+
+
+def _mix_table(mixes: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted choices as padded matrices: row g holds mix g's cumulative shares (the last one
+    infinite) and its values, so that `ids[g, (u[:, None] >= cum[g]).sum(1)]` draws from mix g
+    for uniform u."""
+    width = max(len(m) for m in mixes)
+    cum = np.full((len(mixes), width), np.inf)
+    ids = np.zeros((len(mixes), width), dtype=np.int64)
+    for g, mix in enumerate(mixes):
+        w = np.asarray([x[1] for x in mix], dtype=float)
+        cum[g, : len(w) - 1] = np.cumsum(w)[:-1] / w.sum()
+        ids[g, : len(w)] = [x[0] for x in mix]
+    return cum, ids
 
 
 def make_actors(rng: np.random.Generator, n: int, real: pl.DataFrame) -> pl.DataFrame:
@@ -548,6 +646,29 @@ def make_claims(rng: np.random.Generator, n: int, actors: pl.DataFrame, sources:
         )
     f = f.with_columns(system_id=sys_expr)
 
+    # measure (0.2): drawn from MEASURE_MIX for the claim's category, item class and unit;
+    # certainty by stance, and a hedge of that certainty for every claim that is not certain.
+    keys = list(MEASURE_MIX)
+    key = pl.concat_str([pl.col("category"), pl.col("item_class"), pl.col("unit").fill_null("")], separator="|")
+    gid = f.select(key.replace_strict({f"{c}|{it}|{u or ''}": g for g, (c, it, u) in enumerate(keys)}, return_dtype=pl.Int64)).to_series().to_numpy()
+    names = sorted({m for mix in MEASURE_MIX.values() for m, _ in mix})
+    m_cum, m_id = _mix_table([[(names.index(m), w) for m, w in MEASURE_MIX[k]] for k in keys])
+    measure = m_id[gid, (rng.random(n)[:, None] >= m_cum[gid]).sum(axis=1)]
+    stances = list(CERTAINTY_MIX)
+    st_id = f.select(pl.col("stance").replace_strict({st: j for j, st in enumerate(stances)}, return_dtype=pl.Int64)).to_series().to_numpy()
+    c_cum, c_id = _mix_table([list(enumerate(CERTAINTY_MIX[st])) for st in stances])
+    certainty = c_id[st_id, (rng.random(n)[:, None] >= c_cum[st_id]).sum(axis=1)]
+    hedge_list = [(cty, h, sentence) for cty in CERTAINTY[1:] for h, sentence in HEDGES[cty]]
+    offset = np.asarray([0] + [sum(len(HEDGES[x]) for x in CERTAINTY[1:j]) for j in range(1, len(CERTAINTY))])
+    count = np.asarray([1] + [len(HEDGES[x]) for x in CERTAINTY[1:]])
+    hedge = np.where(certainty > 0, offset[certainty] + (rng.random(n) * count[certainty]).astype(np.int64), -1)
+    f = f.with_columns(
+        measure=pl.Series(measure).replace_strict(dict(enumerate(names)), return_dtype=pl.String),
+        certainty=pl.Series(certainty).replace_strict(dict(enumerate(CERTAINTY)), return_dtype=pl.String),
+        hedge=pl.Series(hedge),
+    )
+    f = f.with_columns(hedge_text=pl.col("hedge").replace_strict({j: h[1] for j, h in enumerate(hedge_list)}, default=None, return_dtype=pl.String))
+
     # dates
     D, D0, P1, P2 = (_date(pl.col(c)) for c in ("d", "d0", "p1", "p2"))
     day, month, year = D.dt.strftime("%Y-%m-%d"), D.dt.strftime("%Y-%m"), D.dt.strftime("%Y")
@@ -609,6 +730,12 @@ def make_claims(rng: np.random.Generator, n: int, actors: pl.DataFrame, sources:
         superseded_by=pl.when(superseded).then(pl.lit("c") + pl.col("sup_to").add(1).cast(pl.String).str.zfill(width)),
     )
     cid = pl.lit("c") + (pl.col("i") + 1).cast(pl.String).str.zfill(width)
+    # restates (0.2): a few claims repeat the nearest earlier claim of the same measure and
+    # item class that is not itself a candidate (so the target restates nothing: no chains).
+    candidate = pl.col("rs") < RESTATES_SHARE
+    target = pl.when(~candidate).then(pl.col("i")).shift(1).forward_fill().over("measure", "item_class")
+    f = f.with_columns(rs=pl.Series(rng.random(n))).with_columns(target=target)
+    f = f.with_columns(restates=pl.when(candidate & pl.col("target").is_not_null()).then(pl.lit("c") + (pl.col("target") + 1).cast(pl.String).str.zfill(width)))
     approx = pl.col("stated").str.contains(r"[~?%]")
     notes = pl.when(approx | (pl.col("r") < 0.6)).then(
         pl.concat_str(
@@ -636,7 +763,9 @@ def make_claims(rng: np.random.Generator, n: int, actors: pl.DataFrame, sources:
     claims = f.select(CLAIMS)
 
     # quotes: every citation of a quantified claim carries qty_text verbatim
-    c = cit.join(f.select(pl.col("i").alias("ci"), "claim_id", "claimant_name", "qty_text", "what", "stance"), on="ci", how="left", maintain_order="left")
+    c = cit.join(
+        f.select(pl.col("i").alias("ci"), "claim_id", "claimant_name", "qty_text", "what", "stance", "hedge"), on="ci", how="left", maintain_order="left"
+    )
     c = c.with_columns(t=pl.Series(rng.integers(0, 1000, c.height)), si_id=sources["source_id"].gather(c["si"]))
     tq = pl.col("t") % len(QUOTE_Q)
     part = lambda tmpl, j, t: t.replace_strict({k: v[j] for k, v in enumerate(tmpl)}, return_dtype=pl.String)  # noqa: E731
@@ -662,6 +791,10 @@ def make_claims(rng: np.random.Generator, n: int, actors: pl.DataFrame, sources:
         )
         .otherwise(unquantified)
     )
+    # a hedged claim's first quote (and half of the others) ends with the sentence holding its hedge_text
+    hedged = (pl.col("hedge") >= 0) & ((pl.col("nth") == 0) | (pl.col("t") < 500))
+    sentence = pl.col("hedge").replace_strict({j: h[2] for j, h in enumerate(hedge_list)}, default=None, return_dtype=pl.String)
+    quote = pl.when(hedged).then(pl.concat_str([quote, pl.lit(" "), sentence])).otherwise(quote)
     citations = c.select(
         "ci",
         "claim_id",
@@ -693,6 +826,36 @@ QTY_FAULTS = [
     "qty_text_not_quoted",  # qty_text not in any quote     -> attribution.qty_text_in_quote
     "unit_dimension",  # a length unit for shells or troops -> units.dimension_fit
 ]
+MEANING_FAULTS = [  # 0.2
+    "measure_category",  # measure=killed for a transfer     -> meaning.measure_category
+    "hedge_text_missing",  # certainty=likely, no hedge_text -> meaning.hedge_text
+    "hedge_text_not_quoted",  # hedge_text not in any quote  -> attribution.hedge_text_in_quote
+    "restates_chain",  # restates a row that restates another -> meaning.restates
+    "restates_measure",  # restates a row of another measure -> meaning.restates
+]
+# The rule that reports each fault kind on the faulty row (faults.csv `rule`); future_stated is
+# also reported by dates.stated_published, and sometimes by dates.period_stated or
+# dates.supersede_order.
+FAULT_RULE = {
+    "enum_status": "structure.enum",
+    "enum_item_class": "structure.enum",
+    "bad_edtf": "dates.parse",
+    "unknown_claimant": "structure.foreign_key",
+    "missing_claimant": "structure.required",
+    "future_stated": "dates.future",
+    "formula_notes": "integrity.formula",
+    "superseded_without_by": "integrity.superseded",
+    "unknown_superseded_by": "structure.foreign_key",
+    "low_gt_high": "units.order",
+    "qty_mismatch": "units.qty_text",
+    "qty_text_not_quoted": "attribution.qty_text_in_quote",
+    "unit_dimension": "units.dimension_fit",
+    "measure_category": "meaning.measure_category",
+    "hedge_text_missing": "meaning.hedge_text",
+    "hedge_text_not_quoted": "attribution.hedge_text_in_quote",
+    "restates_chain": "meaning.restates",
+    "restates_measure": "meaning.restates",
+}
 
 
 def add_faults(rng: np.random.Generator, claims: pl.DataFrame, fraction: float) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -700,20 +863,27 @@ def add_faults(rng: np.random.Generator, claims: pl.DataFrame, fraction: float) 
     n = claims.height
     m = int(round(fraction * n))
     if m == 0:
-        return claims, pl.DataFrame({"claim_id": [], "fault": []}, schema={"claim_id": pl.String, "fault": pl.String})
-    kinds = GENERIC_FAULTS + QTY_FAULTS
+        return claims, pl.DataFrame(schema={"claim_id": pl.String, "fault": pl.String, "rule": pl.String})
+    kinds = GENERIC_FAULTS + QTY_FAULTS + MEANING_FAULTS
     want = rng.integers(0, len(kinds), m)
     is_range = (claims["qty_low"].is_not_null() & claims["qty_high"].is_not_null()).to_numpy()
     has_qty = claims.select(pl.any_horizontal(pl.col("qty_low", "qty_best", "qty_high").is_not_null()) & (pl.col("unit") != "percent")).to_series().to_numpy()
     dim_ok = claims["item_class"].is_in(["artillery_ammunition", "munitions", "personnel", "technology"]).to_numpy() & has_qty
     unquant = claims["unit"].is_null().to_numpy()
     active = (claims["status"] == "active").to_numpy()
+    # rows that neither restate nor are restated: changing their measure, item class or
+    # restates makes no other row wrong
+    restating = claims["restates"].is_not_null().to_numpy()
+    free = ~restating & ~claims["claim_id"].is_in(claims["restates"].drop_nulls().implode()).to_numpy()
     pools = {
         "low_gt_high": is_range,
         "qty_mismatch": has_qty & ~is_range,
         "qty_text_not_quoted": has_qty,
         "unit_dimension": dim_ok,
-        "enum_item_class": unquant,
+        "enum_item_class": unquant & free,
+        "measure_category": unquant & free,  # no unit, so no units.dimension_fit finding as well
+        "restates_chain": free & restating.any(),
+        "restates_measure": free,
         "enum_status": active,
         "superseded_without_by": active,
         "unknown_superseded_by": active,
@@ -730,7 +900,25 @@ def add_faults(rng: np.random.Generator, claims: pl.DataFrame, fraction: float) 
     if short > 0:
         extra = rng.choice(np.flatnonzero(~taken), size=short, replace=False)
         row_kind[extra] = kinds.index("unknown_claimant")
-    f = claims.with_columns(_k=pl.Series(row_kind), _r=pl.Series(rng.random(n)))
+    # restates targets: for a chain, a row that restates another; for a mismatch, an unfaulted
+    # row (with every row faulty: one whose measure stays) of another measure, the next one in
+    # sorted order that has such a row
+    ids = claims["claim_id"].to_numpy()
+    measure = claims["measure"].to_numpy()
+    target = np.full(n, None, dtype=object)
+    chain = row_kind == kinds.index("restates_chain")
+    if chain.any():
+        target[chain] = ids[rng.choice(np.flatnonzero(restating), size=int(chain.sum()))]
+    mismatch = np.flatnonzero(row_kind == kinds.index("restates_measure"))
+    if mismatch.size:
+        anchor = ~taken if not taken.all() else row_kind != kinds.index("measure_category")
+        names = sorted(set(measure[anchor].tolist()))
+        first = np.asarray([np.flatnonzero((measure == mv) & anchor)[0] for mv in names])
+        pos = np.asarray([names.index(mv) if mv in names else -1 for mv in measure[mismatch]])
+        nxt = np.where(pos >= 0, (pos + 1) % len(names), 0)
+        same = np.asarray(names, dtype=object)[nxt] == measure[mismatch]  # a single measure (tiny N): the row itself, also reported
+        target[mismatch] = ids[np.where(same, mismatch, first[nxt])]
+    f = claims.with_columns(_k=pl.Series(row_kind), _r=pl.Series(rng.random(n)), _t=pl.Series(target.tolist(), dtype=pl.String))
     k = pl.col("_k")
 
     def is_(kind: str) -> pl.Expr:
@@ -772,9 +960,18 @@ def add_faults(rng: np.random.Generator, claims: pl.DataFrame, fraction: float) 
         .otherwise("qty_high"),
         qty_text=pl.when(is_("qty_text_not_quoted")).then(pl.col("qty_text") + " in all").otherwise("qty_text"),
         unit=pl.when(is_("unit_dimension")).then(pl.lit("km")).otherwise("unit"),
+        measure=pl.when(is_("measure_category"))
+        .then(pl.when(pl.col("category") == "casualties").then(pl.lit("delivered")).otherwise(pl.lit("killed")))
+        .otherwise("measure"),
+        certainty=pl.when((is_("hedge_text_missing") | is_("hedge_text_not_quoted")) & (pl.col("certainty") == "certain"))
+        .then(pl.when(is_("hedge_text_missing")).then(pl.lit("likely")).otherwise(pl.lit("possible")))
+        .otherwise("certainty"),
+        hedge_text=pl.when(is_("hedge_text_missing")).then(None).when(is_("hedge_text_not_quoted")).then(pl.lit("possible to imagine")).otherwise("hedge_text"),
+        restates=pl.when(is_("restates_chain") | is_("restates_measure")).then("_t").otherwise("restates"),
     )
     faults = f.filter(k >= 0).select("claim_id", fault=k.replace_strict(dict(enumerate(kinds)), return_dtype=pl.String))
-    return f.drop("_k", "_r"), faults
+    faults = faults.with_columns(rule=pl.col("fault").replace_strict(FAULT_RULE, return_dtype=pl.String))
+    return f.drop("_k", "_r", "_t"), faults
 
 
 # ---------------------------------------------------------------------------------------------
@@ -790,6 +987,27 @@ def read_real(table: str) -> pl.DataFrame:
     return pl.read_csv(REPO / "data" / f"{table}.csv", infer_schema=False)
 
 
+def check_vocabularies() -> None:
+    """MEASURE_MIX and HEDGES agree with the copied tables: each measure exists, belongs to the
+    category it is drawn for and allows the unit's dimension; each hedge is in the lexicon with
+    its certainty, and no quote template of a certain claim holds a lexicon word."""
+    measures = {m: (c, d.split("; ")) for m, c, d in read_real("measures").select("measure_id", "category", "dimensions").iter_rows()}
+    dims = dict(read_real("units").select("unit_id", "dimension").iter_rows())
+    for (cat, item, unit), mix in MEASURE_MIX.items():
+        for m, _w in mix:
+            if m not in measures or measures[m][0] != cat or (unit is not None and dims[unit] not in measures[m][1]):
+                raise AssertionError(f"MEASURE_MIX: measure {m} does not fit ({cat}, {item}, {unit}) in data/measures.csv")
+    lexicon = dict(read_real("hedges").select("hedge", "certainty").iter_rows())
+    for cty, hedges in HEDGES.items():
+        for h, sentence in hedges:
+            if lexicon.get(h) != cty or h not in sentence:
+                raise AssertionError(f"HEDGES: {h!r} is not a {cty} hedge of data/hedges.csv held by its sentence")
+    words = re.compile(r"(?i)\b(" + "|".join(re.escape(w) for w in lexicon) + r")\b")
+    texts = [x for t in QUOTE_Q for x in t] + [x for ts in QUOTE_U.values() for t in ts for x in t] + [q[5] for q in QUANTIFIED] + list(ITEM_WORDS.values())
+    if any(words.search(t) for t in texts):
+        raise AssertionError("a quote template holds a hedge word of data/hedges.csv: certain claims would be reported")
+
+
 def generate(n: int, outdir: Path, faulty: float = 0.0, seed: int = 1) -> dict:
     """Write the package; returns counts and the time taken."""
     t0 = time.perf_counter()
@@ -798,11 +1016,12 @@ def generate(n: int, outdir: Path, faulty: float = 0.0, seed: int = 1) -> dict:
     (outdir / "data").mkdir(exist_ok=True)
     shutil.copy2(REPO / "datapackage.json", outdir / "datapackage.json")
     shutil.copytree(REPO / "schema", outdir / "schema", dirs_exist_ok=True)
-    for table in ("units", "systems"):
+    for table in ("units", "systems", "measures", "hedges"):
         shutil.copy2(REPO / "data" / f"{table}.csv", outdir / "data" / f"{table}.csv")
+    check_vocabularies()
     systems = read_real("systems")
     actors = make_actors(rng, max(1, round(n / 200)), read_real("actors"))
-    sources = make_sources(rng, max(2, round(n / 30)), seed)
+    sources = make_sources(rng, min(n, max(2, round(n / 30))), seed)  # no more sources than claims: each is cited
     claims, citations = make_claims(rng, n, actors, sources, systems)
     faults = None
     if faulty > 0:

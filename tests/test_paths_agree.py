@@ -52,9 +52,12 @@ def test_fast_and_exact_readers_give_the_same_findings(packages, faulty, monkeyp
     monkeypatch.setattr(package, "_parse_canonical", lambda *a, **k: None)
     exact = findings(packages[faulty])
     assert fast == exact
-    if faulty:  # one fault in each of 10 % of 3,000 claim rows (faults.csv): every one reported
+    if faulty:  # one fault in each of 10 % of 3,000 claim rows (faults.csv): every one reported, by its rule
         with open(packages[faulty] / "faults.csv", newline="", encoding="utf-8") as f:
-            faulty_ids = {row["claim_id"] for row in csv.DictReader(f)}
+            faults = list(csv.DictReader(f))
+        faulty_ids = {row["claim_id"] for row in faults}
         assert len(faulty_ids) == 300 and faulty_ids <= {f.key for f in fast}
+        assert {(row["claim_id"], row["rule"]) for row in faults} <= {(f.key, f.rule) for f in fast}
+        assert {row["fault"] for row in faults} == set(_generator().FAULT_RULE)  # every kind, the 0.2 ones included
     else:
         assert fast == []
