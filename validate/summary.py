@@ -43,13 +43,39 @@ def summary(root: Path = ROOT) -> str:
         .select(pl.format("{} ({})", "source_id", "published"), "len")
     )
     by_stance = claims.group_by("stance").len().sort(["len", "stance"], descending=[True, False])
+    by_status = claims.group_by("status").len().sort(["len", "status"], descending=[True, False])
+    live = claims.filter(pl.col("status") == "active")
+    by_measure = (
+        live.group_by("category", "measure")
+        .len()
+        .sort(["category", "len", "measure"], descending=[False, True, False])
+        .select(pl.format("{} / {}", "category", "measure"), "len")
+    )
+    by_certainty = (
+        live.with_columns(order=pl.col("certainty").replace_strict(["certain", "likely", "possible", "doubtful"], [0, 1, 2, 3], default=4))
+        .group_by("certainty", "order")
+        .len()
+        .sort("order")
+        .select("certainty", "len")
+    )
+    restating = live.filter(pl.col("restates").is_not_null()).height
     out = [
         f"{claims.height} claims by {claims['claimant_id'].n_unique()} claimants, cited {cites.height} times from "
         f"{sources.height} sources; {actors.height} actors, {_read('systems', root).height} systems, {_read('units', root).height} units.",
         f"{quantified} claims carry a number (low, best or high), {vague} more a vague amount in words only "
         f'("millions", "dozens"), {claims.height - quantified - vague} are unquantified.',
         "",
+        f"{live.height} claims are active ({restating} of them restate another row and are not counted as independent estimates); by status:",
+        "",
+        *_table(by_status, "status"),
+        "",
         *_table(by_cat, "category"),
+        "",
+        "Active claims by what they say happened (`category / measure`) and by how sure the claimant says it is:",
+        "",
+        *_table(by_measure, "category / measure"),
+        "",
+        *_table(by_certainty, "certainty"),
         "",
         *_table(by_type, "claimant type"),
         "",

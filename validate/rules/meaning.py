@@ -57,18 +57,20 @@ def _lexicon(ctx) -> list[str]:
 
 @row_rule("meaning.hedge_lexicon", severity="warning")
 def hedge_lexicon(ctx) -> Iterator[RowCheck]:
-    """A quote behind a claim coded certain contains a hedge word of the lexicon (hedges.csv):
+    """A quote behind a live (not retracted) claim coded certain contains a hedge word of the
+    lexicon (hedges.csv):
     the claim may be hedged ("could", "allegedly", "concern"). A warning, because the word may
     govern another claim in the same sentence; once a maintainer has looked, the claim's notes
     say why, quoting the word ('could' hedges the forecast, not this claim), and the warning
     is no longer raised for that word."""
-    if not (ctx.column("claims", "certainty") and ctx.column("claims", "notes") and ctx.column("citations", "quote") and ctx.has("hedges")):
+    if not all(ctx.column("claims", c) for c in ("certainty", "notes", "status")) or not (ctx.column("citations", "quote") and ctx.has("hedges")):
         return
     words = _lexicon(ctx)
     if not words:
         return
     pattern = r"(?i)\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
-    certain = ctx.frame("claims").lazy().select("claim_id", "notes", "certainty").filter(pl.col("certainty") == "certain")
+    live = (pl.col("certainty") == "certain") & (pl.col("status") != "retracted").fill_null(True)
+    certain = ctx.frame("claims").lazy().select("claim_id", "notes", "certainty", "status").filter(live)
     found = (
         ctx.frame("citations")
         .lazy()
