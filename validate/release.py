@@ -38,7 +38,7 @@ from .report import as_json
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = ("patch", "minor", "major")
-SHIPPED = ["CHANGELOG.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "README.md", "docs/codebook.md"]
+SHIPPED = ["CHANGELOG.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "README.md", "docs/codebook.md", "docs/coding-manual.md", "docs/reliability.md"]
 
 
 class ReleaseError(Exception):

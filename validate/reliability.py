@@ -164,6 +164,38 @@ def measure(folder: Path = READINGS) -> dict:
     return {"units": units, "per_source": per_source, "fields": fields}
 
 
+EXCERPTS = ROOT / "docs" / "reliability" / "excerpts"
+DATA = ROOT / "data"
+
+
+def published(source: str, data: Path = DATA, excerpts: Path = EXCERPTS) -> list[dict]:
+    """The active claims of a source (file stem 000...) as reading rows: each tied to the excerpt
+    its quote is, or NEW."""
+    listing = (excerpts / f"excerpts_{source}.txt").read_text(encoding="utf-8").splitlines()
+    source_id = listing[0].split("source_id ")[1].split(")")[0]
+    by_quote = {line.split("\t", 1)[1]: line.split("\t", 1)[0] for line in listing[1:] if "\t" in line}
+    claims = {r["claim_id"]: r for r in read(data / "claims.csv")}
+    rows = []
+    for c in read(data / "citations.csv"):
+        claim = claims.get(c["claim_id"])
+        if c["source_id"] == source_id and claim and claim["status"] == "active":
+            rows.append({**claim, "excerpt": by_quote.get(c["quote"], "NEW"), "quote": c["quote"]})
+    return rows
+
+
+def against_published(folder: Path = READINGS, data: Path = DATA) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per reader, per field: (pairs agreeing with the published coding, pairs)."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for source, (ra, rb) in readings(folder).items():
+        final = published(source, data)
+        for reader, rows in (("A", ra), ("B", rb)):
+            pairs = align(rows, final).pairs
+            for fld in FIELDS:
+                agree, n = out.setdefault(reader, {}).get(fld, (0, 0))
+                out[reader][fld] = (agree + sum(value(a, fld) == value(b, fld) for a, b in pairs), n + len(pairs))
+    return out
+
+
 def render(m: dict) -> str:
     u = m["units"]
     lines = [
@@ -178,6 +210,20 @@ def render(m: dict) -> str:
     lines += ["", "| field | pairs agreeing | share | Cohen's kappa |", "|---|---:|---:|---:|"]
     for fld, (agree, n, k) in m["fields"].items():
         lines.append(f"| `{fld}` | {agree} / {n} | {agree / n:.0%} | {'n/a' if k is None else f'{k:.2f}'} |")
+    final = m.get("published")
+    if final:
+        lines += [
+            "",
+            "After reconciliation, each reader against the published coding (active claims, paired the same way): "
+            "where both readers agreed and the published value differs, the reconciliation applied a rule of the manual "
+            "that both readers had missed.",
+            "",
+            "| field | reader A | reader B |",
+            "|---|---:|---:|",
+        ]
+        for fld in FIELDS:
+            (aa, na), (ab, nb) = final["A"][fld], final["B"][fld]
+            lines.append(f"| `{fld}` | {aa / na:.0%} ({aa} / {na}) | {ab / nb:.0%} ({ab} / {nb}) |")
     return "\n".join(lines)
 
 
@@ -187,4 +233,4 @@ def render_into(text: str, folder: Path = READINGS) -> str:
         raise ValueError(f"{REPORT.name}: the markers {START} ... {END} are missing")
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{render(measure(folder))}\n{END}{tail}"
+    return f"{head}{START}\n{render({**measure(folder), 'published': against_published(folder)})}\n{END}{tail}"
