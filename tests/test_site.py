@@ -8,6 +8,7 @@ overview and the artillery-shells chart are saved to tests/artifacts/.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -56,9 +57,43 @@ def quantified(claim: dict) -> bool:
     return any(claim[q].strip() for q in ("qty_low", "qty_best", "qty_high"))
 
 
+def estimate(claim: dict) -> bool:
+    """An independent estimate, drawn as one mark: an active claim with a number that restates no other."""
+    return claim["status"] == "active" and quantified(claim) and not claim["restates"]
+
+
 def charted(root: Path, item_class: str) -> list[str]:
-    """Claim ids the estimates chart of an item class must show: active claims with a number."""
-    return sorted(c["claim_id"] for c in rows(root, "claims") if c["item_class"] == item_class and c["status"] == "active" and quantified(c))
+    """Claim ids the estimates charts of an item class must show."""
+    return sorted(c["claim_id"] for c in rows(root, "claims") if c["item_class"] == item_class and estimate(c))
+
+
+def chart_blocks(html: str) -> list[dict]:
+    """Each chart of an item page: its section's data-* attributes, heading, SVG and the claim ids of its marks."""
+    out = []
+    for part in html.split('<section class="chart-block"')[1:]:
+        svg = part[part.index("<svg ") : part.index("</svg>")]
+        out.append(
+            {
+                "attrs": dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', part[: part.index(">")])),
+                "heading": unescape(re.search(r"<h[23]>(.*?)</h[23]>", part).group(1)),
+                "svg": svg,
+                "marks": re.findall(r'<g id="claim-(c[0-9]+)" class="mark"', svg),
+                "html": part[: part.index("</section>")],
+            }
+        )
+    return out
+
+
+def mark(svg: str, cid: str) -> tuple[dict, str]:
+    """A mark's attributes and its content (tooltip and marker)."""
+    m = re.search(rf'<g id="claim-{cid}" ([^>]*)>(.*?)\n   </g>', svg, re.S)
+    assert m, cid
+    return dict(re.findall(r'([a-z-]+)="([^"]*)"', m.group(1))), m.group(2)
+
+
+def certainty_levels(root: Path) -> list[str]:
+    schema = json.loads((root / "schema" / "claims.json").read_text(encoding="utf-8"))
+    return [c["value"] for f in schema["fields"] if f["name"] == "certainty" for c in f["categories"]]
 
 
 def write_rows(root: Path, table: str, data: list[dict]) -> None:
@@ -106,7 +141,7 @@ def evil(tmp_path_factory) -> tuple[Path, str, str]:
 
 def test_every_page_is_written(site: Path):
     claims = rows(ROOT, "claims")
-    classes = {c["item_class"] for c in claims if c["status"] == "active" and quantified(c)}
+    classes = {c["item_class"] for c in claims if estimate(c)}
     assert {p.name for p in site.glob("item-*.html")} == {f"item-{k}.html" for k in classes}
     for name in ("index.html", "claims.html", "sources.html", "validation.html", "style.css", "item-artillery_ammunition.html"):
         assert (site / name).is_file(), name
@@ -142,10 +177,12 @@ def test_claims_table_has_every_claim_with_filter_attributes(site: Path):
             "data-item-class": c["item_class"],
             "data-claimant": c["claimant_id"],
             "data-stance": c["stance"],
+            "data-measure": c["measure"],
+            "data-certainty": c["certainty"],
             "data-source": sources,
             "data-status": c["status"],
         }
-    for select in ("category", "item_class", "claimant", "stance", "source"):
+    for select in ("category", "measure", "item_class", "claimant", "stance", "certainty", "source"):
         assert f'<select id="filter-{select}" data-filter="{select}">' in html
     assert 'id="filter-text"' in html and 'id="visible-count"' in html
 
@@ -158,8 +195,14 @@ def test_shells_chart_has_one_mark_per_quantified_claim(site: Path):
     for cid in expected:
         assert [i for i in ids if cid in i] == [f"claim-{cid}"], cid
     assert sorted(i for i in ids if i.startswith("claim-")) == [f"claim-{cid}" for cid in expected]
-    assert "Artillery shells delivered to Russia: competing estimates" in html
-    assert html.count("<svg ") == len({(c["unit"], c["category"]) for c in rows(ROOT, "claims") if c["claim_id"] in expected})
+    # One chart per measure, unit dimension and canonical unit, titled with the measure's label.
+    units = {u["unit_id"]: u for u in rows(ROOT, "units")}
+    labels = {m["measure_id"]: m["label"] for m in rows(ROOT, "measures")}
+    claims = [c for c in rows(ROOT, "claims") if c["claim_id"] in expected]
+    assert html.count("<svg ") == len({(c["measure"], units[c["unit"]]["dimension"], units[c["unit"]]["canonical_unit_id"]) for c in claims})
+    titles = [unescape(t) for t in re.findall(r'<svg [^>]*aria-label="([^"]*)"', html)]
+    for measure in {c["measure"] for c in claims}:
+        assert any(t.startswith("Artillery shells") and f": {labels[measure]}" in t for t in titles), measure
 
 
 def test_no_network_and_one_hashed_inline_script(site: Path):
@@ -194,7 +237,7 @@ def test_data_is_escaped_everywhere(evil):
     assert "&#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;" in claims
     chart = (site / "item-artillery_ammunition.html").read_text(encoding="utf-8")
     assert ESCAPED in chart  # the table, the legend's text and the mark's tooltip
-    assert re.search(rf'<g id="claim-{target}" class="mark" data-claim="{target}">\s*<title>{re.escape(target)} · {re.escape(ESCAPED)}', chart)
+    assert re.search(rf'<g id="claim-{target}" class="mark" data-claim="{target}" [^>]*>\s*<title>{re.escape(target)} · {re.escape(ESCAPED)}', chart)
     validation = (site / "validation.html").read_text(encoding="utf-8")
     assert validation.count(ESCAPED) == 2 and "Invalid" in validation
 
@@ -213,6 +256,140 @@ def test_cli_writes_the_site(tmp_path: Path, capsys):
     assert main(["--out", str(out)]) == 0
     assert (out / "index.html").is_file() and (out / "style.css").is_file()
     assert str(out / "index.html") in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------------------
+# Measures, certainty and restatements (schema 0.2)
+
+
+@pytest.fixture(scope="module")
+def recoded(tmp_path_factory) -> tuple[Path, dict]:
+    """A copy of the package re-coded to exercise 0.2 whatever the current coding says: the
+    quantified casualties claims spread over every casualties measure, one shells estimate
+    hedged with the least sure certainty, and another restating a third."""
+    root = copy_package(tmp_path_factory.mktemp("recoded-package"))
+    claims = rows(root, "claims")
+    measures = [m["measure_id"] for m in rows(root, "measures") if m["category"] == "casualties"]
+    casualties = [c for c in claims if c["category"] == "casualties" and c["status"] == "active" and quantified(c)]
+    assert len(casualties) >= 2 and len(measures) >= 2
+    for i, c in enumerate(casualties):
+        c["measure"], c["restates"] = measures[i % len(measures)], ""
+    shells = sorted((c for c in claims if c["item_class"] == "artillery_ammunition" and estimate(c)), key=lambda c: c["claim_id"])
+    assert len(shells) >= 3
+    restated, restating, hedged = shells[0], shells[1], shells[2]
+    restating["restates"], restating["measure"], restating["unit"] = restated["claim_id"], restated["measure"], restated["unit"]
+    hedged["certainty"], hedged["hedge_text"] = certainty_levels(root)[-1], "less clear if"
+    write_rows(root, "claims", claims)
+    site = build_site(root, tmp_path_factory.mktemp("recoded-site"), report={"valid": True})
+    facts = {
+        "claims": {c["claim_id"]: c for c in claims},
+        "casualties": {c["claim_id"]: c["measure"] for c in casualties},
+        "restated": restated["claim_id"],
+        "restating": restating["claim_id"],
+        "hedged": hedged["claim_id"],
+    }
+    return site, facts
+
+
+def test_casualties_chart_never_puts_two_measures_together(recoded):
+    """Killed, wounded, wounded or missing and unspecified casualties are separate charts, each labelled with its measure."""
+    site, facts = recoded
+    labels = {m["measure_id"]: m["label"] for m in rows(ROOT, "measures")}
+    seen: dict[str, set[str]] = {}
+    for chart in chart_blocks((site / "item-personnel.html").read_text(encoding="utf-8")):
+        measures = {facts["casualties"][cid] for cid in chart["marks"] if cid in facts["casualties"]}
+        if not measures:
+            continue
+        assert len(measures) == 1, (chart["attrs"], measures)
+        (measure,) = measures
+        assert all(facts["claims"][cid]["measure"] == measure for cid in chart["marks"]), chart["attrs"]
+        assert chart["attrs"]["data-measure"] == measure
+        assert chart["heading"].casefold().startswith(labels[measure].casefold()), chart["heading"]
+        assert f": {labels[measure]}" in unescape(re.search(r'aria-label="([^"]*)"', chart["svg"]).group(1))
+        seen[measure] = set(chart["marks"])
+    assert seen.keys() == set(facts["casualties"].values())
+    for measure, marks in seen.items():
+        assert marks == {cid for cid, m in facts["casualties"].items() if m == measure}
+
+
+def test_every_chart_holds_one_measure_item_class_and_dimension(site: Path, recoded):
+    for root, folder in ((ROOT, site), (None, recoded[0])):
+        claims = {c["claim_id"]: c for c in rows(root, "claims")} if root else recoded[1]["claims"]
+        units = {u["unit_id"]: u for u in rows(ROOT, "units")}
+        for page in sorted(folder.glob("item-*.html")):
+            for chart in chart_blocks(page.read_text(encoding="utf-8")):
+                kinds = {(claims[c]["measure"], claims[c]["item_class"], units[claims[c]["unit"]]["dimension"]) for c in chart["marks"]}
+                assert len(kinds) == 1, (page.name, chart["attrs"], kinds)
+
+
+def test_restating_row_is_not_drawn(site: Path, recoded):
+    folder, facts = recoded
+    restating, restated = facts["restating"], facts["restated"]
+    html = (folder / "item-artillery_ammunition.html").read_text(encoding="utf-8")
+    assert f'id="claim-{restated}"' in html
+    assert f'claim-{restating}"' not in html.replace(f'href="claims.html#claim-{restating}"', "")
+    assert sum(len(c["marks"]) for c in chart_blocks(html)) == len(charted(ROOT, "artillery_ammunition")) - 1
+    listed = re.search(rf'<p class="restatements">.*?#claim-{restating}">{restating}</a>[^<]*restates <a href="claims\.html#claim-{restated}">', html, re.S)
+    assert listed, "the restating row is listed under the chart of the row it restates"
+    # In the real data too: no restating row is ever a mark.
+    for c in rows(ROOT, "claims"):
+        if c["restates"]:
+            for page in site.glob("item-*.html"):
+                assert f'<g id="claim-{c["claim_id"]}"' not in page.read_text(encoding="utf-8"), (c["claim_id"], page.name)
+
+
+def test_every_mark_shows_its_certainty(site: Path, recoded):
+    """Each mark carries its certainty (attribute and tooltip, with the hedge words) and is fainter the less sure it is."""
+    levels = certainty_levels(ROOT)
+    for root, folder in ((ROOT, site), (None, recoded[0])):
+        claims = {c["claim_id"]: c for c in rows(root, "claims")} if root else recoded[1]["claims"]
+        n = 0
+        for page in sorted(folder.glob("item-*.html")):
+            for chart in chart_blocks(page.read_text(encoding="utf-8")):
+                for cid in chart["marks"]:
+                    c = claims[cid]
+                    attrs, body = mark(chart["svg"], cid)
+                    title = unescape(re.search(r"<title>(.*?)</title>", body, re.S).group(1))
+                    assert attrs["data-certainty"] == c["certainty"], cid
+                    assert f"certainty: {c['certainty']}" in title, (cid, title)
+                    assert not c["hedge_text"] or f"“{c['hedge_text']}”" in title, (cid, title)
+                    opacity = [float(v) for v in re.findall(r"fill-opacity: ([0-9.]+)", body)]
+                    if c["certainty"] == levels[0]:
+                        assert opacity == [], cid
+                    else:
+                        assert opacity and max(opacity) < 1, cid
+                    n += 1
+        assert n > 0
+    hedged = recoded[1]["hedged"]
+    html = (recoded[0] / "item-artillery_ammunition.html").read_text(encoding="utf-8")
+    (chart,) = [c for c in chart_blocks(html) if hedged in c["marks"]]
+    assert f'<tr data-claim="{hedged}" data-certainty="{levels[-1]}">' in chart["html"]
+    assert "hedge: “less clear if”" in chart["html"]
+
+
+def test_claims_page_has_measure_and_certainty_filters_and_columns(site: Path):
+    html = (site / "claims.html").read_text(encoding="utf-8")
+    claims = rows(ROOT, "claims")
+    labels = {m["measure_id"]: m["label"] for m in rows(ROOT, "measures")}
+
+    def options(key: str) -> dict[str, str]:
+        select = re.search(rf'<select id="filter-{key}" data-filter="{key}">(.*?)</select>', html, re.S)
+        assert select, key
+        return {v: unescape(t) for v, t in re.findall(r'<option value="([^"]*)">([^<]*)</option>', select.group(1)) if v}
+
+    assert options("measure") == {c["measure"]: labels[c["measure"]] for c in claims}
+    assert set(options("certainty")) == {c["certainty"] for c in claims}
+    assert list(options("certainty")) == [v for v in certainty_levels(ROOT) if v in options("certainty")]
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert '<th scope="col">Measure</th>' in head and '<th scope="col">Certainty</th>' in head
+    body = html[html.index("<tbody>") :]
+    rowsplit = {m.group(1): m.group(0) for m in re.finditer(r'<tr id="claim-(c[0-9]+)".*?</tr>', body, re.S)}
+    for c in claims:
+        row = unescape(rowsplit[c["claim_id"]])
+        assert f'<span class="certainty certainty-{c["certainty"]}">{c["certainty"]}</span>' in row, c["claim_id"]
+        assert f"<td>{labels[c['measure']]}</td>" in row, c["claim_id"]
+        assert not c["hedge_text"] or f"hedge: “{c['hedge_text']}”" in row, c["claim_id"]
+        assert not c["restates"] or f'restates</span> <a href="#claim-{c["restates"]}">' in row, c["claim_id"]
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The researcher-facing static report site: `python -m validate.site [--out DIR]`.
 
-Reads the tables in `data/` (as text, with polars) and `datapackage.json`, and writes a static
-site that works from file:// with no server and no network: an overview, a filterable table of
-every claim, one page of estimates charts per item class that has quantified claims, the
-sources, and the validation report.
+Reads the tables in `data/` (validate/sitedata.py) and writes a static site that works from
+file:// with no server and no network: an overview, a filterable table of every claim (with its
+measure and certainty), one page of estimates charts per item class that has independent
+quantified claims, one chart per measure and unit (validate/estimates.py, drawn by
+validate/charts.py), the sources, and the validation report.
 
 Everything from the data is escaped: the pages are rendered by jinja2 with autoescape on, and
 the charts are SVG drawn at build time by matplotlib (whose SVG writer escapes text; mathtext is
@@ -25,7 +26,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .charts import ITEM_NOUNS, PALETTE, chart_title, render_chart
+from .charts import PALETTE, render_chart
+from .estimates import chart_title, charted, noun
+from .estimates import groups as estimate_groups
 from .sitedata import Dataset, fmt_number, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,37 +75,72 @@ def _slug(text: str) -> str:
 def _counts(rows: list[dict], key: str) -> list[tuple[str, int]]:
     tally: dict[str, int] = {}
     for r in rows:
-        tally[r[key]] = tally.get(r[key], 0) + 1
+        tally[r[key] or ""] = tally.get(r[key] or "", 0) + 1
     return sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def _in_order(counts: list[tuple[str, int]], order: list[str]) -> list[tuple[str, int]]:
+    """Counts in the schema's order of the values, any value it does not list last."""
+    tally = dict(counts)
+    return [(v, tally.pop(v)) for v in order if v in tally] + sorted(tally.items())
+
+
 def _item_pages(data: Dataset) -> list[dict]:
-    """One page per item class with at least one active quantified claim, its charts grouped by unit and category."""
+    """One page per item class with at least one independent estimate (an active claim with a
+    number that restates no other), its charts one per measure and unit (validate/estimates.py)."""
     pages = []
-    classes = sorted({c["item_class"] for c in data.claims if c["quantified"] and c["status"] == "active"})
-    for item in classes:
-        claims = [c for c in data.claims if c["item_class"] == item and c["quantified"] and c["status"] == "active"]
-        claims.sort(key=lambda c: (c["stated_mid"] or dt.datetime.max, c["claim_id"]))
+    for item in sorted({c["item_class"] for c in data.claims if charted(c) and not c["restates"]}):
+        groups, leftover = estimate_groups(data, item)
+        claims = sorted((c for g in groups for c in g.claims), key=lambda c: (c["stated_mid"] or dt.datetime.max, c["claim_id"]))
         colours: dict[str, str] = {}
         for c in claims:
             if c["claimant_id"] not in colours:
                 colours[c["claimant_id"]] = PALETTE[len(colours) % len(PALETTE)]
-        groups: dict[tuple[str, str], list[dict]] = {}
-        for c in claims:
-            groups.setdefault((c["unit"] or "", c["category"]), []).append(c)
         pages.append(
             {
                 "item_class": item,
                 "file": f"item-{_slug(item)}.html",
-                "noun": ITEM_NOUNS.get(item, item.replace("_", " ").capitalize()),
+                "noun": noun(item),
                 "label": data.labels.get("item_class", {}).get(item, ""),
                 "claims": claims,
+                "restatements": [c for g in groups for c in g.restatements] + leftover,
+                "unplaced": leftover,
                 "colours": colours,
-                "groups": sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])),
-                "others": [c for c in data.claims if c["item_class"] == item and not (c["quantified"] and c["status"] == "active")],
+                "groups": groups,
+                "others": [c for c in data.claims if c["item_class"] == item and not charted(c)],
             }
         )
     return pages
+
+
+def _charts(data: Dataset, page: dict, out: Path) -> list[dict]:
+    """Draw a page's charts (each also written as a standalone SVG file), in sections by category."""
+    sections: dict[str, dict] = {}
+    for g in page["groups"]:
+        chart_id = _slug(f"item-{g.item_class}-{g.measure or 'none'}-{g.unit}")
+        title = chart_title(data, g)
+        svg, raw, plotted = render_chart(data, g, page["colours"], title, chart_id)
+        (out / f"{chart_id}.svg").write_bytes(raw.encode("utf-8"))
+        label = data.measure_label(g.measure)
+        category = data.measure_category(g.measure, g.claims[0])
+        section = sections.setdefault(category, {"category": category, "charts": []})
+        section["charts"].append(
+            {
+                "id": chart_id,
+                "file": f"{chart_id}.svg",
+                "title": title,
+                "heading": f"{label[:1].upper()}{label[1:]}, in {data.units.get(g.unit, {}).get('label') or g.unit}",
+                "measure": g.measure or "",
+                "measure_label": label,
+                "dimension": g.dimension,
+                "unit": g.unit,
+                "svg": Markup(svg),
+                "claims": g.claims,
+                "restatements": g.restatements,
+                "unplotted": [c for c in g.claims if c["claim_id"] not in plotted],
+            }
+        )
+    return list(sections.values())
 
 
 def _report(root: Path, report: dict | None) -> dict:
@@ -161,6 +199,7 @@ def build_site(root: Path, out: Path, report: dict | None = None) -> Path:
 
     (out / "style.css").write_bytes((TEMPLATES / "style.css").read_bytes())
 
+    by_certainty = _in_order(_counts(data.claims, "certainty"), data.certainty_levels)
     licences = [lic.get("name") or lic.get("title") or "" for lic in data.descriptor.get("licenses", []) if isinstance(lic, dict)]
     write(
         "index.html",
@@ -178,45 +217,31 @@ def build_site(root: Path, out: Path, report: dict | None = None) -> Path:
         n_citations=sum(len(v) for v in data.citations.values()),
         by_category=_counts(data.claims, "category"),
         by_stance=_counts(data.claims, "stance"),
+        by_certainty=by_certainty,
         by_item=_counts(data.claims, "item_class"),
         labels=data.labels,
         report=report,
     )
 
     def values(column: str) -> list[tuple[str, str]]:
-        return [(v, v) for v in sorted({c[column] for c in data.claims})]
+        return [(v, v) for v in sorted({c[column] for c in data.claims if c[column]})]
 
     claimants = sorted({(c["claimant_id"], c["claimant_name"]) for c in data.claims}, key=lambda t: (t[1].casefold(), t[0]))
+    measures = sorted({(c["measure"], c["measure_label"]) for c in data.claims if c["measure"]}, key=lambda t: (t[1].casefold(), t[0]))
     # (data-filter key, label, [(option value, option text)]): one <select> each
     filters = [
         ("category", "Category", values("category")),
+        ("measure", "Measure", measures),
         ("item_class", "Item class", values("item_class")),
         ("claimant", "Claimant", claimants),
         ("stance", "Stance", values("stance")),
+        ("certainty", "Certainty", [(v, v) for v, _ in by_certainty if v]),
         ("source", "Source", [(s["source_id"], f"{s['published']} · {s['title']}") for s in data.sources]),
     ]
     write("claims.html", "claims.html", script=FILTER_JS, claims=data.claims, filters=filters)
 
     for p in pages:
-        charts = []
-        for (unit, category), group in p["groups"]:
-            chart_id = _slug(f"item-{p['item_class']}-{unit or 'none'}-{category}")
-            title = chart_title(data, p["item_class"], category, group)
-            svg, raw, plotted = render_chart(data, group, p["colours"], title, unit, chart_id)
-            (out / f"{chart_id}.svg").write_bytes(raw.encode("utf-8"))
-            unit_label = data.units.get(unit, {}).get("label") or unit
-            charts.append(
-                {
-                    "id": chart_id,
-                    "file": f"{chart_id}.svg",
-                    "title": title,
-                    "heading": f"{category.capitalize()} claims, in {unit_label}",
-                    "svg": Markup(svg),
-                    "claims": group,
-                    "unplotted": [c for c in group if c["claim_id"] not in plotted],
-                }
-            )
-        write(p["file"], "item.html", item=p, charts=charts)
+        write(p["file"], "item.html", item=p, sections=_charts(data, p, out))
 
     write("sources.html", "sources.html", sources=data.sources, citing=citing)
     write("validation.html", "validation.html", report=report)

@@ -27,6 +27,7 @@ class Dataset:
     sources: list[dict]
     actors: dict[str, dict]
     units: dict[str, dict]
+    measures: dict[str, dict]
     systems: dict[str, dict]
     citations: dict[str, list[dict]]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -43,6 +44,18 @@ class Dataset:
         if not actor_id:
             return ""
         return self.actors.get(actor_id, {}).get("name") or actor_id
+
+    def measure_label(self, measure_id: str | None) -> str:
+        return self.measures.get(measure_id or "", {}).get("label") or (measure_id or "")
+
+    def measure_category(self, measure_id: str | None, claim: dict) -> str:
+        """The category a measure belongs to (the measures table), else the claim's own."""
+        return self.measures.get(measure_id or "", {}).get("category") or claim["category"]
+
+    @property
+    def certainty_levels(self) -> list[str]:
+        """The certainty values in the order the claims schema lists them: most sure first."""
+        return list(self.labels.get("certainty", {}))
 
 
 def _read(root: Path, name: str) -> pl.DataFrame:
@@ -104,6 +117,7 @@ def load(root: Path) -> Dataset:
         sources=sources,
         actors={a["actor_id"]: a for a in _read(root, "actors").to_dicts()},
         units={u["unit_id"]: u for u in _read(root, "units").to_dicts()},
+        measures={m["measure_id"]: m for m in _read(root, "measures").sort("measure_id").to_dicts()},
         systems={s["system_id"]: s for s in _read(root, "systems").to_dicts()},
         citations=citations,
         labels=_schema_labels(root, descriptor),
@@ -111,6 +125,7 @@ def load(root: Path) -> Dataset:
     for c in data.claims:
         c["claimant_name"] = data.actor_name(c["claimant_id"])
         c["from_name"], c["to_name"] = data.actor_name(c["from_id"]), data.actor_name(c["to_id"])
+        c["measure_label"] = data.measure_label(c["measure"])
         c["system_name"] = data.systems.get(c["system_id"] or "", {}).get("name") or (c["system_id"] or "")
         c["cites"] = citations.get(c["claim_id"], [])
         c["quantified"] = any(number(c[q]) is not None for q in QTY)
