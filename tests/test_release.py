@@ -287,6 +287,33 @@ def test_sqlite_matches_the_csv_files(built):
         con.close()
 
 
+@needs_snapshots
+def test_sqlite_and_parquet_carry_every_column_and_the_0_2_fields(built):
+    """Every table (measures and hedges included) with every column of its schema, and the
+    claims_cited view with each claim's measure, its label, certainty, hedge words and restates."""
+    import sqlite3
+
+    _, _, folder = built
+    con = sqlite3.connect(folder / "dprk-russia-arms.sqlite")
+    try:
+        assert {"measures", "hedges"} <= set(TABLES)
+        for table in TABLES:
+            schema = json.loads((folder / "schema" / f"{table}.json").read_text(encoding="utf-8"))
+            names = [n for f in schema["fields"] for n in ([f["name"], f"{f['name']}_start", f"{f['name']}_end"] if f.get("x-edtf") else [f["name"]])]
+            assert [r[1] for r in con.execute(f'PRAGMA table_info("{table}")').fetchall()] == names, table
+            assert pq.read_schema(folder / "data" / f"{table}.parquet").names == names, table
+        assert {"measure", "certainty", "hedge_text", "restates"} <= set(pq.read_schema(folder / "data" / "claims.parquet").names)
+        fks = {(r[3], r[2], r[4]) for r in con.execute('PRAGMA foreign_key_list("claims")').fetchall()}
+        assert ("measure", "measures", "measure_id") in fks and ("restates", "claims", "claim_id") in fks
+        labels = {m["measure_id"]: m["label"] for m in csv_rows(folder / "data" / "measures.csv")}
+        view = {r[0]: r[1:] for r in con.execute("SELECT claim_id, measure, measure_label, certainty, hedge_text, restates FROM claims_cited").fetchall()}
+        for c in csv_rows(folder / "data" / "claims.csv"):
+            want = (c["measure"], labels[c["measure"]], c["certainty"], c["hedge_text"] or None, c["restates"] or None)
+            assert view[c["claim_id"]] == want, c["claim_id"]
+    finally:
+        con.close()
+
+
 def readme_section(title: str) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     return text.split(f"## {title}", 1)[1].split("\n## ", 1)[0]

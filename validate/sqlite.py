@@ -1,9 +1,9 @@
-"""The SQLite edition of a release: the six tables with their keys and a convenience view.
+"""The SQLite edition of a release: every table with its keys, and a convenience view.
 
 For sqlite3 and Datasette users. Types follow the Table Schemas (TEXT, REAL, INTEGER; dates as
 ISO TEXT, with the EDTF bounds beside each EDTF column as in the Parquet files); primary and
-foreign keys are declared, and `claims_cited` joins each claim with its claimant, sources and
-quotes. The file is built in a fixed order, so two builds give the same bytes.
+foreign keys are declared, and `claims_cited` joins each claim with its measure's label, its
+claimant, sources and quotes. The file is built in a fixed order, so two builds give the same bytes.
 """
 
 from __future__ import annotations
@@ -17,16 +17,18 @@ from .canonical import sorted_by_key
 from .package import Table
 
 SQL_TYPES = {"string": "TEXT", "number": "REAL", "integer": "INTEGER", "date": "TEXT", "boolean": "INTEGER"}
-ORDER = ["units", "measures", "hedges", "actors", "systems", "sources", "claims", "citations"]  # referenced tables first
+ORDER = ["units", "measures", "hedges", "actors", "systems", "sources", "claims", "citations"]  # referenced tables first, then any other
 
 VIEW = """
 CREATE VIEW claims_cited AS
 SELECT c.claim_id, c.claimant_id, a.name AS claimant_name, a.actor_type AS claimant_type,
-       c.stated, c.stated_start, c.stated_end, c.category, c.from_id, c.to_id, c.item_class, c.system_id,
-       c.stance, c.qty_low, c.qty_best, c.qty_high, c.unit, c.qty_text, c.period, c.period_text, c.status,
+       c.stated, c.stated_start, c.stated_end, c.category, c.measure, m.label AS measure_label,
+       c.from_id, c.to_id, c.item_class, c.system_id, c.stance, c.certainty, c.hedge_text,
+       c.qty_low, c.qty_best, c.qty_high, c.unit, c.qty_text, c.period, c.period_text, c.status, c.restates,
        s.source_id, s.title AS source_title, s.publisher, s.original_publisher, s.published, q.quote
 FROM claims c
 JOIN actors a ON a.actor_id = c.claimant_id
+LEFT JOIN measures m ON m.measure_id = c.measure
 JOIN citations q ON q.claim_id = c.claim_id
 JOIN sources s ON s.source_id = q.source_id
 """
@@ -73,7 +75,7 @@ def write(tables: dict[str, Table], path: Path) -> None:
     try:
         # Rows go in sorted by key, so self-references (actors.parent_id) may point forward:
         # the keys are checked once everything is in.
-        for name in ORDER:
+        for name in [*(n for n in ORDER if n in tables), *sorted(set(tables) - set(ORDER))]:
             table = tables[name]
             con.execute(create_statement(table))
             frame = table.frame
