@@ -504,6 +504,21 @@ def test_filters_can_be_linked(site: Path, tab: Tab):
     assert p.page.locator("#filter-item_class").input_value() == "artillery_ammunition"
 
 
+def test_filtering_by_measure_and_certainty(site: Path, tab: Tab):
+    claims = rows(ROOT, "claims")
+    measure = max(sorted({c["measure"] for c in claims}), key=lambda m: sum(c["measure"] == m for c in claims))
+    certainty = sorted({c["certainty"] for c in claims if c["measure"] == measure})[0]
+    p = tab.visit((site / "claims.html").as_uri() + f"#measure={measure}")
+    count = p.page.locator("#visible-count")
+    assert int(count.inner_text()) == sum(c["measure"] == measure for c in claims) < len(claims)
+    p.page.select_option("#filter-certainty", certainty)
+    both = sum(c["measure"] == measure and c["certainty"] == certainty for c in claims)
+    assert int(count.inner_text()) == both > 0
+    visible = p.page.locator("#claims-table tbody tr:visible")
+    assert set(visible.evaluate_all("rows => rows.map(r => r.dataset.measure + ' ' + r.dataset.certainty)")) == {f"{measure} {certainty}"}
+    assert p.errors == []
+
+
 def test_malicious_values_show_as_text_and_never_run(evil, tab: Tab):
     site, target, claimant = evil
     for name in ("index.html", "validation.html", "item-artillery_ammunition.html", "claims.html"):
