@@ -381,13 +381,13 @@ def test_claims_page_has_measure_and_certainty_filters_and_columns(site: Path):
     assert set(options("certainty")) == {c["certainty"] for c in claims}
     assert list(options("certainty")) == [v for v in certainty_levels(ROOT) if v in options("certainty")]
     head = html[html.index("<thead>") : html.index("</thead>")]
-    assert '<th scope="col">Measure</th>' in head and '<th scope="col">Certainty</th>' in head
+    assert ">Category,<br>measure</th>" in head and '<th scope="col">Certainty</th>' in head
     body = html[html.index("<tbody>") :]
     rowsplit = {m.group(1): m.group(0) for m in re.finditer(r'<tr id="claim-(c[0-9]+)".*?</tr>', body, re.S)}
     for c in claims:
         row = unescape(rowsplit[c["claim_id"]])
         assert f'<span class="certainty certainty-{c["certainty"]}">{c["certainty"]}</span>' in row, c["claim_id"]
-        assert f"<td>{labels[c['measure']]}</td>" in row, c["claim_id"]
+        assert f'<div class="measure">{labels[c["measure"]]}</div>' in row, c["claim_id"]
         assert not c["hedge_text"] or f"hedge: “{c['hedge_text']}”" in row, c["claim_id"]
         assert not c["restates"] or f'restates</span> <a href="#claim-{c["restates"]}">' in row, c["claim_id"]
 
