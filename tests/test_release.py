@@ -113,7 +113,9 @@ def test_release_descriptor_and_validation(built):
     d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     assert d["created"] == "2026-11-22T00:00:00Z"
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in d["resources"])
-    assert {r["name"] for r in d["resources"]} == set(TABLES) | {f"{t}-parquet" for t in TABLES}
+    assert {r["name"] for r in d["resources"]} == set(TABLES)  # Parquet is listed under x-parquet (validate/descriptor.py)
+    assert {e["name"] for e in d["x-parquet"]} == {f"{t}-parquet" for t in TABLES}
+    assert all(e["hash"].startswith("sha256:") and e["bytes"] > 0 for e in d["x-parquet"])
     result = run(folder / "datapackage.json", as_of=AS_OF)
     assert result.valid, [f.text() for f in result.findings]
     report = json.loads((folder / "validation.json").read_text(encoding="utf-8"))

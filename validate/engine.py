@@ -17,7 +17,20 @@ import polars as pl
 
 from . import canonical, rules  # noqa: F401  (importing the rules registers them)
 from .context import Context
-from .package import Package, Remote, UsageError, label, load_descriptor, read_limited, read_table, resource_schema, type_frame
+from .package import (
+    PARQUET_FILES,
+    Package,
+    Remote,
+    UsageError,
+    dialect_problem,
+    label,
+    load_descriptor,
+    parquet_files,
+    read_limited,
+    read_table,
+    resource_schema,
+    type_frame,
+)
 from .registry import RULES, RowCheck
 from .report import Finding, sort_findings
 from .tableschema import TABLES, load_table_schema, polars_dtype
@@ -194,10 +207,18 @@ def run(path: str | Path, snapshots: str | Path | None = None, as_of: dt.date | 
     table (otherwise only where the descriptor declares one, as that is all the rules need)."""
     pkg = load_descriptor(path)
     located = [resource_schema(pkg, i, res, allow_remote=allow_remote) for i, res in enumerate(pkg.descriptor["resources"])]
+    listed = parquet_files(pkg, allow_remote)
     pkg.findings.extend(check_descriptor(pkg, {name: schema for name, _, schema in located}))
+    for entry, target in listed:
+        pkg.findings.extend(check_parquet(pkg, entry, target, listed=True))
     for res, (name, target, schema) in zip(pkg.descriptor["resources"], located, strict=True):
         if is_parquet(res, target):
             pkg.findings.extend(check_parquet(pkg, res, target))
+            continue
+        problem = dialect_problem(res)
+        if problem:  # the file is not read: what the validator would check is not what the dialect says
+            value = json.dumps(res["dialect"], ensure_ascii=False)[:200]
+            pkg.findings.append(Finding(pkg.descriptor_file, None, "structure.descriptor", "error", None, "dialect", value, f"resource {name!r} {problem}"))
             continue
         table = read_table(pkg, name, target, schema, hashes=hashes or "hash" in res)
         if table is None:
@@ -277,7 +298,8 @@ def is_parquet(resource: dict, target: Path | Remote) -> bool:
 
 def check_checksums(descriptor_file: str, resource: dict, file: str, size: int, actual: str) -> list[Finding]:
     """A resource's declared `hash` (sha256) and `bytes` match the file (frictionless does not
-    check them for Parquet, so the validator does it for every format)."""
+    check them for Parquet, so the validator does it for every format, and for the Parquet
+    files a release lists under `x-parquet`)."""
     out = []
 
     def fail(column: str, value: object, message: str) -> None:
@@ -295,13 +317,19 @@ def check_checksums(descriptor_file: str, resource: dict, file: str, size: int, 
     return out
 
 
-def check_parquet(pkg: Package, resource: dict, target: Path | Remote) -> list[Finding]:
+def check_parquet(pkg: Package, resource: dict, target: Path | Remote, listed: bool = False) -> list[Finding]:
+    """A Parquet resource, or (`listed`) a Parquet file listed under `x-parquet`, which must
+    declare its hash and bytes: no other tool checks them (see validate/descriptor.py)."""
     import pyarrow
     import pyarrow.parquet as pq
 
     file = label(pkg, target)
     data = read_limited(target, file)
     out = check_checksums(pkg.descriptor_file, resource, file, len(data), hashlib.sha256(data).hexdigest())
+    for key in ("hash", "bytes") if listed else ():
+        if key not in resource:
+            message = f"is listed in {PARQUET_FILES} of {pkg.descriptor_file} without its {key}: every listed Parquet file declares its sha256 hash and bytes"
+            out.append(Finding(file, None, "integrity.checksums", "error", None, key, None, message))
     try:
         pq.read_metadata(pyarrow.BufferReader(data))
     except Exception as exc:  # any damage to the file: report it, located

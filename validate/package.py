@@ -27,6 +27,9 @@ from .report import Finding
 
 MAX_DESCRIPTOR_BYTES = 5_000_000
 MAX_HEADER_FIELDS = 1_000
+# Where a release lists its Parquet files: outside `resources`, with their hash and bytes
+# (validate/descriptor.py says why).
+PARQUET_FILES = "x-parquet"
 
 
 class UsageError(Exception):
@@ -227,6 +230,45 @@ def resource_schema(pkg: Package, index: int, resource: object, allow_remote: bo
         raise UsageError(f"{where}: 'schema' must be a Table Schema object (or a path to one) with a 'fields' list")
     check_schema_shape(schema, f"{where} schema")
     return name, target, schema
+
+
+def dialect_problem(resource: dict) -> str | None:
+    """Why the validator cannot honour a resource's declared CSV `dialect`, or None.
+
+    Every file is read as canonical CSV (canonical.DIALECT). A dialect that declares exactly
+    those values is accepted (both descriptors declare it, for readers that would otherwise
+    sniff); any other is refused, not ignored: a ';'-separated file read as ',' would be
+    misreported row by row, and a reader that honours the dialect would see other data than
+    the validator checked."""
+    if "dialect" not in resource:
+        return None
+    dialect = resource["dialect"]
+    expected = ", ".join(f"{k}={json.dumps(v)}" for k, v in canonical.DIALECT.items())
+    if not isinstance(dialect, dict):
+        return f"dialect={json.dumps(dialect)[:80]}: only an inline dialect object is supported, declaring at most {expected}"
+    wrong = []
+    for key, value in dialect.items():
+        if key not in canonical.DIALECT:
+            wrong.append(f"{key} is not supported")
+        elif type(value) is not type(canonical.DIALECT[key]) or value != canonical.DIALECT[key]:
+            wrong.append(f"{key}={json.dumps(value)[:40]} is not {json.dumps(canonical.DIALECT[key])}")
+    if not wrong:
+        return None
+    return f"dialect {'; '.join(wrong)}: the files are read as canonical CSV only; a dialect may declare {expected} and nothing else"
+
+
+def parquet_files(pkg: Package, allow_remote: bool) -> list[tuple[dict, Path | Remote]]:
+    """The Parquet files a release lists under `x-parquet`, each located inside the package."""
+    entries = pkg.descriptor.get(PARQUET_FILES, [])
+    where = f"{pkg.descriptor_file}: {PARQUET_FILES}"
+    if not isinstance(entries, list):
+        raise UsageError(f"{where} must be a list of objects with a 'path'")
+    out = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise UsageError(f"{where}[{i}] must be an object with a 'path'")
+        out.append((entry, _inside(pkg.root, entry.get("path"), f"{where}[{i}] path", allow_remote)))
+    return out
 
 
 def _names(value: object) -> bool:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import polars as pl
 
+from . import descriptor as descriptor_json
 from . import parquet, sqlite
 from .changes import ValuesError, changes_csv, read_values, values_path
 from .engine import SEMVER, latest_manifest, run
@@ -186,7 +187,7 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
         shutil.rmtree(folder)
     (folder / "data").mkdir(parents=True)
     (folder / "schema").mkdir()
-    resources = []
+    resources, parquet_files = [], []  # Parquet is listed outside `resources`: see validate/descriptor.py
     statuses = dict(tables["claims"].frame.select("claim_id", "status").iter_rows())
     for res in descriptor["resources"]:
         table = tables[res["name"]]
@@ -196,26 +197,13 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
             raise ReleaseError(f"{table.file} changed while the release was being built")
         csv_path.write_bytes(data)
         shutil.copy(root / "schema" / f"{table.name}.json", folder / "schema" / f"{table.name}.json")
-        resources.append({**res, "hash": f"sha256:{table.sha256}", "bytes": table.size})
+        resources.append(descriptor_json.csv_resource(res, table.sha256, table.size))
         pq_path = folder / "data" / f"{table.name}.parquet"
         parquet.write(table, pq_path, name, version)
         data = pq_path.read_bytes()
-        resources.append(
-            {
-                "name": f"{table.name}-parquet",
-                "type": "table",
-                "path": f"data/{table.name}.parquet",
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "title": f"{res.get('title', table.name)} (Parquet)",
-                "description": f"{res.get('description', '')} Typed Parquet copy of data/{table.name}.csv with derived EDTF date bounds.",
-                "schema": parquet.parquet_table_schema(table.schema),
-                "hash": f"sha256:{sha256(data)}",
-                "bytes": len(data),
-            }
-        )
+        parquet_files.append(descriptor_json.parquet_file(res, table.schema, sha256(data), len(data)))
     sqlite.write(tables, folder / f"{name}.sqlite")
-    release_descriptor = {**descriptor, "created": created, "resources": resources}
+    release_descriptor = descriptor_json.release_descriptor(descriptor, version, created, resources, parquet_files)
     (folder / "datapackage.json").write_text(json.dumps(release_descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for rel in SHIPPED:
         src = root / rel
