@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
@@ -19,7 +20,9 @@ from conftest import AS_OF, HAVE_SNAPSHOTS, ROOT, SNAPSHOTS
 from validate import release
 from validate.changes import ValuesError, changes_csv, read_values, values_path
 from validate.engine import run
-from validate.release import Change, ReleaseError, changes_between, required_version
+from validate.release import ReleaseError
+from validate.releaseflow import Change, required_version
+from validate.releaseflow import data_changes as changes_between
 from validate.tableschema import TABLES
 
 needs_snapshots = pytest.mark.skipif(not HAVE_SNAPSHOTS, reason="snapshots folder not available")
@@ -141,43 +144,114 @@ def test_tampered_parquet_is_caught(built, tmp_path):
     assert any("sha256 is" in h.message for h in hits)
 
 
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir()) if out.exists() else []
+
+
 @needs_snapshots
-def test_refusals(tmp_path):
-    root = repo_copy(tmp_path, version="0.1.0")
-    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8")
-    with pytest.raises(ReleaseError, match="no section"):
-        release.build(root, tmp_path / "d", SNAPSHOTS)
-    root2 = tmp_path / "two"
-    root2.mkdir()
-    root2 = repo_copy(root2)
-    (root2 / "data" / "units.csv").write_bytes((root2 / "data" / "units.csv").read_bytes() + b"bogus,,,,\n")
+def test_refusals_leave_nothing_in_dist(tmp_path):
+    root = repo_copy(tmp_path)
+    (root / "data" / "units.csv").write_bytes((root / "data" / "units.csv").read_bytes() + b"bogus,,,,\n")
     with pytest.raises(ReleaseError, match="validation failed"):
-        release.build(root2, tmp_path / "d", SNAPSHOTS)
+        release.build(root, tmp_path / "d", SNAPSHOTS)
+    assert leftovers(tmp_path / "d") == []
     with pytest.raises(ReleaseError, match="snapshots"):
-        release.build(root2, tmp_path / "d", None)
+        release.build(root, tmp_path / "d", None)
+    assert leftovers(tmp_path / "d") == []
+
+
+@needs_snapshots
+def test_undated_version_builds_a_candidate_that_cannot_be_cut(tmp_path):
+    root = repo_copy(tmp_path)
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8")
+    zip_path, msg = release.build(root, tmp_path / "d", SNAPSHOTS)
+    assert zip_path.name == "dprk-russia-arms-0.1.0-candidate.zip" and "no dated section" in msg
+    d = json.loads((zip_path.with_suffix("") / "datapackage.json").read_text(encoding="utf-8"))
+    assert d["version"] == "0.1.0-candidate"
+    with pytest.raises(ReleaseError, match="nothing to cut"):
+        release.build(root, tmp_path / "d2", SNAPSHOTS, cut=True)
+    assert leftovers(tmp_path / "d2") == [] and not (root / "releases" / "0.1.0.json").exists()
 
 
 @needs_snapshots
 def test_cut_then_rebuild_and_bump(tmp_path):
     root = repo_copy(tmp_path)
     zip1, msg = release.build(root, tmp_path / "d", SNAPSHOTS, cut=True)
-    assert "cut 0.1.0" in msg and (root / "releases" / "0.1.0.json").is_file()
+    assert "cut 0.1.0" in msg and (root / "releases" / "0.1.0.json").is_file() and (root / "releases" / "0.1.0.claims.csv").is_file()
     _, msg = release.build(root, tmp_path / "d2", SNAPSHOTS)
     assert "reproduced" in msg
-    # a corrected claim requires a PATCH bump, and changes.csv names the field
+    # a corrected claim: main builds a 0.1.1 candidate, never a different 0.1.0
     header, rows = read(root, "claims")
     rows[0]["notes"] = rows[0]["notes"] + " Corrected."
     write(root, "claims", header, rows)
-    with pytest.raises(ReleaseError, match="already published"):
-        release.build(root, tmp_path / "d3", SNAPSHOTS)
+    zip3, msg = release.build(root, tmp_path / "d3", SNAPSHOTS)
+    assert zip3.name == "dprk-russia-arms-0.1.1-candidate.zip" and "PATCH" in msg
+    assert leftovers(tmp_path / "d3") == ["dprk-russia-arms-0.1.1-candidate", "dprk-russia-arms-0.1.1-candidate.zip"]
+    with pytest.raises(ReleaseError, match="nothing to cut"):
+        release.build(root, tmp_path / "d3", SNAPSHOTS, cut=True)
     bump(root, "0.1.1")
-    zip2, _ = release.build(root, tmp_path / "d4", SNAPSHOTS)
+    zip2, msg = release.build(root, tmp_path / "d4", SNAPSHOTS)
+    assert zip2.name == "dprk-russia-arms-0.1.1.zip" and "not cut" in msg
     changes = (zip2.with_suffix("") / "changes.csv").read_text(encoding="utf-8").splitlines()
     old_notes = rows[0]["notes"][: -len(" Corrected.")]
     assert list(csv.reader(changes)) == [["claim_id", "change", "field", "old", "new"], [rows[0]["claim_id"], "changed", "notes", old_notes, rows[0]["notes"]]]
     bump(root, "0.2.0")
-    with pytest.raises(ReleaseError, match="PATCH bump, so the version must be 0.1.1"):
-        release.build(root, tmp_path / "d5", SNAPSHOTS)
+    zip5, msg = release.build(root, tmp_path / "d5", SNAPSHOTS)
+    assert zip5.name == "dprk-russia-arms-0.1.1-candidate.zip" and "PATCH bump, so the version must be 0.1.1" in msg
+
+
+@needs_snapshots
+def test_documentation_alone_is_a_patch(tmp_path):
+    root = repo_copy(tmp_path)
+    release.build(root, tmp_path / "d", SNAPSHOTS, cut=True)
+    (root / "README.md").write_text((root / "README.md").read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    zip_path, msg = release.build(root, tmp_path / "d2", SNAPSHOTS)
+    assert zip_path.name == "dprk-russia-arms-0.1.1-candidate.zip" and "README.md changed" in msg
+    bump(root, "0.1.1")
+    _, msg = release.build(root, tmp_path / "d3", SNAPSHOTS, cut=True)
+    assert "cut 0.1.1" in msg
+
+
+@needs_snapshots
+def test_tooling_change_builds_a_candidate(tmp_path, monkeypatch):
+    # Same data and documents, but this commit's code writes the release differently.
+    root = repo_copy(tmp_path)
+    release.build(root, tmp_path / "d", SNAPSHOTS, cut=True)
+    monkeypatch.setattr(release, "as_json", lambda findings, summary: "{}")
+    zip_path, msg = release.build(root, tmp_path / "d2", SNAPSHOTS)
+    assert zip_path.name == "dprk-russia-arms-0.1.1-candidate.zip" and "validation.json" in msg
+    assert leftovers(tmp_path / "d2") == ["dprk-russia-arms-0.1.1-candidate", "dprk-russia-arms-0.1.1-candidate.zip"]
+
+
+def _commit_that_cut(version: str) -> str | None:
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--", f"releases/{version}.json"], capture_output=True, text=True, check=False
+    )
+    lines = out.stdout.split()
+    return lines[-1] if out.returncode == 0 and lines else None
+
+
+@needs_snapshots
+@pytest.mark.parametrize("manifest_file", sorted((ROOT / "releases").glob("*.json")), ids=lambda p: p.stem)
+def test_published_version_rebuilds_from_the_commit_that_cut_it(tmp_path, manifest_file):
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    commit = _commit_that_cut(manifest["version"])
+    assert commit, f"no commit adds {manifest_file.name}: is this a full git clone?"
+    tree = tmp_path / "tree"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit], check=True, capture_output=True)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "validate.release", "--snapshots", str(SNAPSHOTS), "--out", str(tmp_path / "dist")],
+            cwd=tree,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 0, proc.stderr
+        built = tmp_path / "dist" / manifest["zip"]["name"]
+        assert hashlib.sha256(built.read_bytes()).hexdigest() == manifest["zip"]["sha256"]
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False, capture_output=True)
 
 
 def read(root, table):
@@ -290,6 +364,28 @@ def test_sqlite_matches_the_csv_files(built):
 
 
 @needs_snapshots
+def test_claims_cited_keeps_every_claim_and_its_period_bounds(built, tmp_path):
+    import sqlite3
+
+    _, _, folder = built
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(folder / "dprk-russia-arms.sqlite", db)
+    con = sqlite3.connect(db)
+    try:
+        row = con.execute("SELECT period, period_start, period_end FROM claims_cited WHERE claim_id = 'c0107'").fetchone()
+        assert row == ("2024-03/2024-12-23", "2024-03-01", "2024-12-23")
+        # a claim whose citation (or claimant) is missing is still in the view, with empty source columns
+        con.execute("PRAGMA foreign_keys = OFF")
+        con.execute("DELETE FROM citations WHERE claim_id = 'c0107'")
+        con.execute("DELETE FROM actors WHERE actor_id = 'open-source-centre'")
+        rows = con.execute("SELECT claim_id, claimant_name, source_id, quote FROM claims_cited WHERE claim_id = 'c0107'").fetchall()
+        assert rows == [("c0107", None, None, None)]
+        assert con.execute("SELECT count(DISTINCT claim_id) FROM claims_cited").fetchone()[0] == con.execute("SELECT count(*) FROM claims").fetchone()[0]
+    finally:
+        con.close()
+
+
+@needs_snapshots
 def test_sqlite_and_parquet_carry_every_column_and_the_0_2_fields(built):
     """Every table (measures and hedges included) with every column of its schema, and the
     claims_cited view with each claim's measure, its label, certainty, hedge words and restates."""
@@ -358,5 +454,5 @@ def test_rebuild_names_the_files_that_changed(tmp_path):
     root = repo_copy(tmp_path)
     release.build(root, tmp_path / "d", SNAPSHOTS, cut=True)
     (root / "LICENSE").write_text((root / "LICENSE").read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    with pytest.raises(ReleaseError, match="files that differ: LICENSE"):
-        release.build(root, tmp_path / "d2", SNAPSHOTS)
+    zip_path, msg = release.build(root, tmp_path / "d2", SNAPSHOTS)
+    assert zip_path.name.endswith("-candidate.zip") and "LICENSE changed" in msg

@@ -1,17 +1,20 @@
 """The release builder: `python -m validate.release [--cut]` (`make release`, `make cut`).
 
-Builds `dist/dprk-russia-arms-<version>/` and its zip from the package as it stands:
-the CSV files, typed Parquet files, the release descriptor (with `created` and every
-resource's sha256 `hash` and `bytes`), the schemas, CHANGELOG, licences, CITATION.cff, the
-codebook, `changes.csv` against the previous release and the validation report.
+Builds `dist/dprk-russia-arms-<version>/` and its zip from the package as it stands: the CSV
+files, typed Parquet files, the release descriptor (with `created` and every resource's sha256
+`hash` and `bytes`), the schemas, CHANGELOG, licences, CITATION.cff, the codebook, the coding
+manual and reliability report, `changes.csv` against the previous release (every changed field,
+old -> new) and the validation report.
 
-It refuses to build when validation fails (quotes must be verified, so the snapshots folder is
-required), when CHANGELOG.md has no dated section for the version, or when the version bump
-does not match what changed since the last manifest in releases/. `--cut` records the new
-version's manifest and its claims' values; rebuilding a version that has a manifest must reproduce its zip byte for
-byte. Builds are deterministic: `created` comes from the CHANGELOG date (or
-SOURCE_DATE_EPOCH), zip entries are sorted with fixed times and modes, Parquet writer
-settings are fixed.
+What a commit builds is decided by `validate.releaseflow`: the published version reproduced
+byte for byte (only from the commit that cut it), a new release whose version matches what
+changed since the last manifest, or otherwise a `<version>-candidate` that says what to do to
+publish it. It refuses only when validation fails (quotes must be verified, so the snapshots
+folder is required) or when `--cut` is asked of a candidate; a refused build leaves nothing in
+dist/. `--cut` records the new version's manifest and its claims' values. Builds are
+deterministic: `created` comes from the CHANGELOG date (a candidate's from SOURCE_DATE_EPOCH or
+the last commit), zip entries are sorted with fixed times and modes, Parquet writer settings
+are fixed.
 """
 
 from __future__ import annotations
@@ -21,25 +24,22 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from . import descriptor as descriptor_json
-from . import parquet, sqlite
+from . import parquet, releaseflow, sqlite
 from .changes import ValuesError, changes_csv, read_values, values_path
 from .engine import SEMVER, latest_manifest, run
 from .package import UsageError
+from .releaseflow import SHIPPED
 from .report import as_json
 
 ROOT = Path(__file__).resolve().parent.parent
-LEVELS = ("patch", "minor", "major")
-SHIPPED = ["CHANGELOG.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "README.md", "docs/codebook.md", "docs/coding-manual.md", "docs/reliability.md"]
 
 
 class ReleaseError(Exception):
@@ -48,14 +48,6 @@ class ReleaseError(Exception):
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def changelog_date(changelog: str, version: str) -> dt.date:
-    """The date of the CHANGELOG section `## [version] - YYYY-MM-DD`."""
-    m = re.search(rf"^## \[{re.escape(version)}\] - (\d{{4}}-\d{{2}}-\d{{2}})\s*$", changelog, re.M)
-    if not m:
-        raise ReleaseError(f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': move the Unreleased entries under it and date it")
-    return dt.date.fromisoformat(m.group(1))
 
 
 def created_timestamp(day: dt.date) -> str:
@@ -86,54 +78,6 @@ def state_of(result_tables: dict) -> dict:
     return {"schemas": schemas, "resources": resources, "claims": row_hashes(claims.strings, claims.field_names, "claim_id")}
 
 
-@dataclass(frozen=True)
-class Change:
-    level: str
-    what: str
-
-
-def changes_between(prev: dict, cur: dict) -> list[Change]:
-    """Every difference between the last manifest and the package, with the bump it needs."""
-    out: list[Change] = []
-    ps, cs = prev.get("schemas", {}), cur["schemas"]
-    for t in sorted(set(ps) - set(cs)):
-        out.append(Change("major", f"table {t} removed or renamed"))
-    for t in sorted(set(cs) - set(ps)):
-        out.append(Change("minor", f"table {t} added"))
-    for t in sorted(set(ps) & set(cs)):
-        pf, cf = dict(map(tuple, ps[t]["fields"])), dict(map(tuple, cs[t]["fields"]))
-        for f in sorted(set(pf) - set(cf)):
-            out.append(Change("major", f"column {t}.{f} removed or renamed"))
-        for f in sorted(set(pf) & set(cf)):
-            if pf[f] != cf[f]:
-                out.append(Change("major", f"column {t}.{f} changed type {pf[f]} -> {cf[f]}"))
-        for f in sorted(set(cf) - set(pf)):
-            out.append(Change("minor", f"column {t}.{f} added"))
-        if ps[t].get("primaryKey") != cs[t].get("primaryKey"):
-            out.append(Change("major", f"primary key of {t} changed"))
-    pc, cc = prev.get("claims", {}), cur["claims"]
-    added = sorted(set(cc) - set(pc))
-    if added:
-        out.append(Change("minor", f"{len(added)} claim(s) added ({added[0]}..{added[-1]})"))
-    changed = [c for c in sorted(set(cc) & set(pc)) if cc[c]["row"] != pc[c]["row"]]
-    if changed:
-        out.append(Change("patch", f"{len(changed)} claim(s) corrected"))
-    for t in sorted(set(prev.get("resources", {})) & set(cur["resources"])):
-        if t != "claims" and prev["resources"][t]["hash"] != cur["resources"][t]["hash"]:
-            out.append(Change("patch", f"{t} changed"))
-    return out
-
-
-def required_version(prev_version: str, changes: list[Change]) -> tuple[str, str | None]:
-    """The next version these changes require, and the change that decides it."""
-    major, minor, patch = (int(x) for x in SEMVER.match(prev_version).groups())  # type: ignore[union-attr]
-    if not changes:
-        return prev_version, None
-    top = max(changes, key=lambda c: LEVELS.index(c.level))
-    nxt = {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[top.level]
-    return nxt, f"{top.what} requires a {top.level.upper()} bump"
-
-
 def deterministic_zip(folder: Path, target: Path, when: dt.datetime) -> None:
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     with zipfile.ZipFile(target, "w") as zf:
@@ -145,46 +89,110 @@ def deterministic_zip(folder: Path, target: Path, when: dt.datetime) -> None:
             zf.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
-def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = None, cut: bool = False) -> tuple[Path, str]:
-    out = out or root / "dist"
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    version, name = descriptor.get("version", ""), descriptor.get("name", "")
-    if not SEMVER.match(str(version)):
-        raise ReleaseError(f"datapackage.json version {version!r} is not SemVer")
-    day = changelog_date((root / "CHANGELOG.md").read_text(encoding="utf-8"), version)
-    created = created_timestamp(day)
-    if snapshots is None or not Path(snapshots).is_dir():
-        raise ReleaseError("a release verifies every quote against the archived copies: pass --snapshots DIR (make release uses ../shared/snapshots)")
+def _read_manifest(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReleaseError(f"{path.name}: cannot read release manifest: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        raise ReleaseError(f"{path.name}: not a release manifest (no version)")
+    return data
+
+
+def _validate(root: Path, snapshots: Path, day: dt.date):
     result = run(root / "datapackage.json", snapshots=snapshots, as_of=day, hashes=True)
     if not result.valid:
         errors = [f.text() for f in result.findings if f.severity == "error"]
         raise ReleaseError("validation failed; fix these first:\n" + "\n".join(errors[:50]))
-    tables = result.tables
-    cur = state_of(tables)
-    own = root / "releases" / f"{version}.json"
-    rebuilding = own.is_file()
-    if rebuilding:
-        prev = json.loads(own.read_text(encoding="utf-8"))
-        diff = changes_between(prev, cur)
-        if diff:
-            raise ReleaseError(
-                f"version {version} is already published ({own.relative_to(root)}) and the package differs from it: "
-                + "; ".join(c.what for c in diff)
-                + ". Bump the version."
+    return result
+
+
+def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = None, cut: bool = False) -> tuple[Path, str]:
+    """Build what this commit builds (releaseflow.plan): a published version reproduced byte
+    for byte, a new release, or a candidate. Everything is written to a staging folder first and
+    moved into `out` only when complete, so a refused build leaves nothing behind."""
+    out = out or root / "dist"
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    version, name = descriptor.get("version", ""), descriptor.get("name", "")
+    if not isinstance(version, str) or not SEMVER.match(version):
+        raise ReleaseError(f"datapackage.json version {version!r} is not SemVer")
+    if snapshots is None or not Path(snapshots).is_dir():
+        raise ReleaseError("a release verifies every quote against the archived copies: pass --snapshots DIR (make release uses ../shared/snapshots)")
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    own_file = root / "releases" / f"{version}.json"
+    own = _read_manifest(own_file) if own_file.is_file() else None
+    try:
+        prev, _ = latest_manifest(root, below=version)
+    except UsageError as exc:
+        raise ReleaseError(str(exc)) from None
+    day = releaseflow.changelog_day(changelog, version) or releaseflow.candidate_day(root)
+    result = _validate(root, Path(snapshots), day)
+    cur = state_of(result.tables)
+    the_plan = releaseflow.plan(root, version, cur, own, prev, changelog)
+    if cut and the_plan.kind != "release":
+        raise ReleaseError(f"nothing to cut: {the_plan.reason}. Set the version to publish in datapackage.json and give it a dated CHANGELOG section")
+    staging = out / ".staging"
+    try:
+        base = own if the_plan.kind == "candidate" and own is not None else prev
+        zip_path, zip_hash, files = _assemble(root, staging, descriptor, result, the_plan, base)
+        if the_plan.kind == "rebuild" and zip_hash != (own or {}).get("zip", {}).get("sha256"):
+            published = (own or {}).get("files", {})
+            differ = sorted((f for f in set(files) | set(published) if files.get(f) != published.get(f)), key=lambda f: (f.count("/"), f))
+            shutil.rmtree(staging, ignore_errors=True)
+            the_plan = releaseflow.Plan(
+                "candidate",
+                f"{releaseflow.bump_patch(version)}-candidate",
+                releaseflow.candidate_day(root),
+                f"{version} is published, but this commit builds it differently (files: {', '.join(differ[:8]) or 'zip metadata'}): "
+                "only the commit that cut it reproduces it",
             )
-        base, _ = latest_manifest(root, below=version)
-    else:
-        prev, prev_file = latest_manifest(root)
-        base = prev
-        if prev is not None:
-            need, why = required_version(prev["version"], changes_between(prev, cur))
-            if why is None:
-                raise ReleaseError(f"nothing changed since {prev['version']} ({prev_file}): no release to make")
-            if version != need:
-                raise ReleaseError(f"version {version} does not match what changed since {prev['version']}: {why}, so the version must be {need}")
-    folder = out / f"{name}-{version}"
-    if folder.exists():
-        shutil.rmtree(folder)
+            if the_plan.day != day:
+                result = _validate(root, Path(snapshots), the_plan.day)
+            zip_path, zip_hash, files = _assemble(root, staging, descriptor, result, the_plan, own)
+        final = out / zip_path.stem
+        for stale in (final, out / zip_path.name):
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            elif stale.exists():
+                stale.unlink()
+        (staging / zip_path.stem).rename(final)
+        zip_path.rename(out / zip_path.name)
+        zip_path = out / zip_path.name
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    shown = zip_path.relative_to(root) if zip_path.is_relative_to(root) else zip_path
+    if the_plan.kind == "rebuild":
+        return zip_path, f"reproduced {shown} byte for byte (sha256 {zip_hash})"
+    if the_plan.kind == "candidate":
+        return zip_path, (
+            f"built candidate {shown} (sha256 {zip_hash}): {the_plan.reason}. It is not a published version; "
+            f"to publish it, see 'Publishing a version' in README.md"
+        )
+    if cut:
+        manifest = {
+            "name": name,
+            "version": version,
+            "created": created_timestamp(the_plan.day),
+            **cur,
+            "files": files,
+            "zip": {"name": zip_path.name, "sha256": zip_hash},
+        }
+        own_file.parent.mkdir(exist_ok=True)
+        own_file.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+        values_path(root, version).write_bytes(result.tables["claims"].data())
+        return zip_path, f"cut {version}: {own_file.relative_to(root)} and {values_path(root, version).relative_to(root)} written; zip sha256 {zip_hash}"
+    return zip_path, f"built {shown} (sha256 {zip_hash}); {the_plan.reason}; not cut: run `make cut` to publish {version}"
+
+
+def _assemble(root: Path, staging: Path, descriptor: dict, result, the_plan: releaseflow.Plan, base: dict | None) -> tuple[Path, str, dict]:
+    """Write the release folder and zip under `staging` (changes.csv against the manifest
+    `base`); return the zip, its hash and the hashes of every file."""
+    name, version = descriptor["name"], the_plan.version
+    created = created_timestamp(the_plan.day)
+    tables = result.tables
+    if staging.exists():
+        shutil.rmtree(staging)
+    folder = staging / f"{name}-{version}"
     (folder / "data").mkdir(parents=True)
     (folder / "schema").mkdir()
     resources, parquet_files = [], []  # Parquet is listed outside `resources`: see validate/descriptor.py
@@ -226,28 +234,11 @@ def build(root: Path = ROOT, out: Path | None = None, snapshots: Path | None = N
     from .site import build_site  # matplotlib is only needed when a site is built
 
     build_site(root, folder / "site", report=json.loads(report))
-    zip_path = out / f"{name}-{version}.zip"
+    zip_path = staging / f"{name}-{version}.zip"
     deterministic_zip(folder, zip_path, dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ"))
     zip_hash = sha256(zip_path.read_bytes())
     files = {p.relative_to(folder).as_posix(): sha256(p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
-    if rebuilding:
-        want = prev.get("zip", {}).get("sha256")
-        if want != zip_hash:
-            published = prev.get("files", {})
-            differ = sorted(f for f in set(files) | set(published) if files.get(f) != published.get(f))
-            raise ReleaseError(
-                f"rebuilt {zip_path.name} has sha256 {zip_hash}, but {own.relative_to(root)} records {want}; files that differ: "
-                f"{', '.join(differ[:10]) or 'none (zip metadata)'}. A published release is immutable: rebuild it from the commit that cut it, "
-                "or, to publish these changes, bump the version in datapackage.json and give it a dated CHANGELOG section"
-            )
-        return zip_path, f"reproduced {zip_path.relative_to(root) if zip_path.is_relative_to(root) else zip_path} byte for byte (sha256 {zip_hash})"
-    if cut:
-        manifest = {"name": name, "version": version, "created": created, **cur, "files": files, "zip": {"name": zip_path.name, "sha256": zip_hash}}
-        own.parent.mkdir(exist_ok=True)
-        own.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-        values_path(root, version).write_bytes(claims.data())
-        return zip_path, f"cut {version}: {own.relative_to(root)} written; zip sha256 {zip_hash}"
-    return zip_path, f"built {zip_path} (sha256 {zip_hash}); not cut: run `make cut` to publish {version}"
+    return zip_path, zip_hash, files
 
 
 def main(argv: list[str] | None = None) -> int:

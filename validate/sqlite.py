@@ -24,13 +24,16 @@ CREATE VIEW claims_cited AS
 SELECT c.claim_id, c.claimant_id, a.name AS claimant_name, a.actor_type AS claimant_type,
        c.stated, c.stated_start, c.stated_end, c.category, c.measure, m.label AS measure_label,
        c.from_id, c.to_id, c.item_class, c.system_id, c.stance, c.certainty, c.hedge_text,
-       c.qty_low, c.qty_best, c.qty_high, c.unit, c.qty_text, c.period, c.period_text, c.status, c.restates,
-       s.source_id, s.title AS source_title, s.publisher, s.original_publisher, s.published, q.quote
+       c.qty_low, c.qty_best, c.qty_high, c.unit, c.qty_text,
+       c.period, c.period_start, c.period_end, c.period_text,
+       c.status, c.superseded_by, c.restates,
+       s.source_id, s.title AS source_title, s.publisher, s.original_publisher,
+       s.published, s.published_start, s.published_end, q.quote
 FROM claims c
-JOIN actors a ON a.actor_id = c.claimant_id
+LEFT JOIN actors a ON a.actor_id = c.claimant_id
 LEFT JOIN measures m ON m.measure_id = c.measure
-JOIN citations q ON q.claim_id = c.claim_id
-JOIN sources s ON s.source_id = q.source_id
+LEFT JOIN citations q ON q.claim_id = c.claim_id
+LEFT JOIN sources s ON s.source_id = q.source_id
 """
 
 
