@@ -21,10 +21,11 @@ from validate import release
 from validate.changes import ValuesError, changes_csv, read_values, values_path
 from validate.engine import run
 from validate.release import ReleaseError
-from validate.releaseflow import Change, required_version
+from validate.releaseflow import Change, changelog_day, required_version
 from validate.releaseflow import data_changes as changes_between
 from validate.tableschema import TABLES
 
+CURRENT = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 needs_snapshots = pytest.mark.skipif(not HAVE_SNAPSHOTS, reason="snapshots folder not available")
 
 
@@ -56,7 +57,7 @@ def built(tmp_path_factory):
     if not HAVE_SNAPSHOTS:
         pytest.skip("snapshots folder not available")
     tmp = tmp_path_factory.mktemp("release")
-    root = repo_copy(tmp)
+    root = repo_copy(tmp, version=CURRENT)
     zip_path, _ = release.build(root, tmp / "dist", SNAPSHOTS)
     return root, zip_path, zip_path.with_suffix("")
 
@@ -106,7 +107,7 @@ def test_downstream_types(built):
     types = dict(duckdb.sql(f"DESCRIBE SELECT * FROM '{claims}'").fetchall()[i][:2] for i in range(len(p.columns)))
     assert types["stated_start"] == "DATE" and types["qty_low"] == "DOUBLE"
     meta = pq.read_schema(claims).metadata
-    assert meta[b"dprk_russia_arms.version"] == b"0.1.0"
+    assert meta[b"dprk_russia_arms.version"] == CURRENT.encode()
     assert json.loads(meta[b"dprk_russia_arms.table_schema"])["primaryKey"] == ["claim_id"]
 
 
@@ -114,7 +115,8 @@ def test_downstream_types(built):
 def test_release_descriptor_and_validation(built):
     _, _, folder = built
     d = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    assert d["created"] == "2026-11-22T00:00:00Z"
+    day = changelog_day((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), CURRENT)
+    assert d["created"] == f"{day.isoformat()}T00:00:00Z" and d["version"] == CURRENT
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in d["resources"])
     assert {r["name"] for r in d["resources"]} == set(TABLES)  # Parquet is listed under x-parquet (validate/descriptor.py)
     assert {e["name"] for e in d["x-parquet"]} == {f"{t}-parquet" for t in TABLES}

@@ -199,7 +199,7 @@ def test_readme_r_example_runs(folder):
         '          inherits(read_table("sources")$accessed, "Date"), any(claims$qty_text == "up to 4.8 million", na.rm = TRUE))\n'
         'cat("ok\\n")\n'
     )
-    script = example.replace("dprk-russia-arms-0.1.0", folder.name) + check
+    script = re.sub(r"dprk-russia-arms-\d+\.\d+\.\d+", folder.name, example) + check
     proc = subprocess.run([exe, "-e", script], cwd=folder.parent, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0 and proc.stdout.rstrip().endswith("ok"), proc.stderr[-3000:]
 
