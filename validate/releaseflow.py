@@ -135,13 +135,9 @@ def plan(root: Path, version: str, cur: dict, own: dict | None, prev: dict | Non
         diff = data_changes(own, cur) + shipped_changes(root, own)
         if not diff and day is not None:
             return Plan("rebuild", version, day, f"{version} is published: the build must reproduce it byte for byte")
-        need, why = required_version(version, diff) if diff else (bump_patch(version), "tooling changed")
-        return Plan(
-            "candidate",
-            f"{need}-candidate",
-            candidate_day(root),
-            f"{version} is published and this commit differs from it ({why}; {'; '.join(c.what for c in diff[:5]) or 'no data change'})",
-        )
+        need, why = required_version(version, diff) if diff else (bump_patch(version), f"its CHANGELOG section is missing, a PATCH to {version}")
+        more = f" (all changes: {'; '.join(c.what for c in diff[:8])})" if len(diff) > 1 else ""
+        return Plan("candidate", f"{need}-candidate", candidate_day(root), f"{version} is published and this commit differs from it: {why}{more}")
     if prev is None:
         if day is None:
             return Plan("candidate", f"{version}-candidate", candidate_day(root), _undated(version))
