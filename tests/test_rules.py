@@ -419,6 +419,22 @@ def test_restating_the_same_measure_and_item_passes(pkg):
     assert not findings_of(pkg.validate(), "meaning.restates")
 
 
+def test_duplicated_claim_id_leaves_the_claims_rules_running(pkg):
+    # A duplicated claim id made meaning.restates raise inside the claims check, and every
+    # claims rule was silently skipped (the package passed); a restated id that names two
+    # rows is now looked up at its first.
+    header, rows = pkg.read("claims")
+    a, b, c = [r["claim_id"] for r in rows if r["measure"] == "delivered" and r["item_class"] == "technology" and not r["restates"]][:3]
+    pkg.set("claims", b, restates=a)
+    pkg.set("claims", c, restates=c)
+    header, rows = pkg.read("claims")
+    i = next(i for i, r in enumerate(rows) if r["claim_id"] == a)
+    pkg.write("claims", header, [*rows[: i + 1], dict(rows[i]), *rows[i + 1 :]])
+    result = pkg.validate()
+    assert [(f.line, f.key) for f in findings_of(result, "structure.primary_key")] == [(i + 3, a)]
+    assert [f.key for f in findings_of(result, "meaning.restates")] == [c]
+
+
 def test_unit_dimension_comes_from_the_measures_table(pkg):
     # A range counted in missiles fits the item class but not the measure; allow counts for
     # the measure in measures.csv and it passes: the rule reads the table, not the code.
