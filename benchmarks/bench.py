@@ -25,6 +25,12 @@ checks): the floor of any validator on this stack.
 Also times the validator on the real package (with --snapshots ../shared/snapshots when that
 folder exists), the import of validate.engine and a bare interpreter, then writes
 benchmarks/results.md with the machine, versions, tables and the performance targets.
+
+With --baseline REV (a git revision), the validator of REV is timed too, on its own packages
+and its own real package, run by run beside the current one, and results.md compares the two
+(benchmarks/baseline.py):
+
+    python benchmarks/bench.py --sizes 10000,100000,1000000 --runs 5 --baseline 30164ee
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import platform
 import re
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -45,6 +52,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import baseline
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -71,6 +80,7 @@ class Measure:
     codes: list[int] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)  # 1-minute load average after each run
     extrapolated_from: str | None = None  # set when not run but estimated
+    cwd: Path = REPO  # where the command runs (a baseline's worktree for its validator)
 
     @property
     def wall(self) -> float:
@@ -95,6 +105,7 @@ class Measure:
             "loads": self.loads,
             "median_wall": self.wall if self.walls else None,
             "extrapolated_from": self.extrapolated_from,
+            "cwd": str(self.cwd),
         }
 
 
@@ -137,16 +148,16 @@ def measure(label: str, cmd: list[str], runs: int, ok_codes: tuple[int, ...] = (
     return measure_together([(label, cmd, runs)], ok_codes)[0]
 
 
-def measure_together(what: list[tuple[str, list[str], int]], ok_codes: tuple[int, ...] = (0, 1)) -> list[Measure]:
-    """Interleave the runs of several commands (label, command, runs): a, b, c, a, b, c, ...
-    On a shared machine a change of load then affects all of them alike instead of only the
-    ones measured last."""
-    ms = [(Measure(label, cmd), runs) for label, cmd, runs in what]
+def measure_together(what: list[tuple], ok_codes: tuple[int, ...] = (0, 1)) -> list[Measure]:
+    """Interleave the runs of several commands (label, command, runs[, cwd]): a, b, c, a, b, c,
+    ... On a shared machine a change of load then affects all of them alike instead of only the
+    ones measured last. A command runs in the repository unless a cwd is given."""
+    ms = [(Measure(label, cmd, cwd=rest[0] if rest else REPO), runs) for label, cmd, runs, *rest in what]
     for i in range(max(r for _, r in ms)):
         for m, runs in ms:
             if i >= runs:
                 continue
-            wall, cpu, peak, code, err = run_once(m.cmd, REPO)
+            wall, cpu, peak, code, err = run_once(m.cmd, m.cwd)
             if code not in ok_codes:
                 raise SystemExit(f"{m.label}: exit {code} (expected {ok_codes}): {' '.join(m.cmd)}\n{err}")
             m.walls.append(wall)
@@ -185,16 +196,18 @@ def code_version(py: str) -> dict:
     }
 
 
-def generator_digest() -> str:
-    return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+def generator_digest(root: Path = REPO) -> str:
+    return hashlib.sha256((root / "benchmarks" / "generate.py").read_bytes()).hexdigest()[:16]
 
 
-def ensure_package(py: str, n: int, faulty: float, seed: int, work: Path, regenerate: bool) -> tuple[Path, dict]:
-    """Generate the package unless an identical one (same N, faults, seed, generator) exists."""
+def ensure_package(py: str, n: int, faulty: float, seed: int, work: Path, regenerate: bool, root: Path = REPO) -> tuple[Path, dict]:
+    """Generate the package unless an identical one (same N, faults, seed, generator) exists.
+    `root` is the checkout whose generator (and schema, and reference tables) is used: this
+    repository, or a baseline's worktree."""
     name = f"n{n}-{'faulty' + str(round(faulty * 100)) if faulty else 'clean'}-s{seed}"
     out = work / name
     stamp = out / "generated.json"
-    want = {"n": n, "faulty": faulty, "seed": seed, "generator": generator_digest()}
+    want = {"n": n, "faulty": faulty, "seed": seed, "generator": generator_digest(root)}
     if not regenerate and stamp.exists():
         info = json.loads(stamp.read_text())
         if info.get("params") == want:
@@ -203,9 +216,9 @@ def ensure_package(py: str, n: int, faulty: float, seed: int, work: Path, regene
     if out.exists():
         shutil.rmtree(out)
     log(f"generating {out}")
-    cmd = [py, str(HERE / "generate.py"), str(n), str(out), "--seed", str(seed)] + (["--faulty", str(faulty)] if faulty else [])
+    cmd = [py, str(root / "benchmarks" / "generate.py"), str(n), str(out), "--seed", str(seed)] + (["--faulty", str(faulty)] if faulty else [])
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"generation failed: {' '.join(cmd)}\n{proc.stderr}")
     info = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -297,7 +310,17 @@ def ratio(a: Measure | None, b: Measure | None, by_cpu: bool = False) -> str:
 
 
 def write_results(
-    path: Path, args, mach: dict, gens: dict, sizes: dict, extra: dict, started: str, load: tuple, seconds: float, code: tuple[dict, dict]
+    path: Path,
+    args,
+    mach: dict,
+    gens: dict,
+    sizes: dict,
+    extra: dict,
+    started: str,
+    load: tuple,
+    seconds: float,
+    code: tuple[dict, dict],
+    wt: baseline.Worktree | None = None,
 ) -> list[tuple]:
     v = mach["versions"]
     c0, c1 = code
@@ -312,6 +335,7 @@ def write_results(
         "Generated by `python benchmarks/bench.py "
         + f"--sizes {args.sizes} --runs {args.runs} --frictionless-max {args.frictionless_max}"
         + (" --frictionless-extrapolate" if args.frictionless_extrapolate else "")
+        + (f" --baseline {args.baseline}" if args.baseline else "")
         + f"` on {started} ({seconds / 60:.1f} min). Do not edit by hand: rerun `make bench`.",
         "",
         "## Machine",
@@ -434,6 +458,11 @@ def write_results(
     else:
         targets.append(("targets at 1,000,000 claims", "1M claims not in --sizes", None))
     targets.append((f"real package < {TARGET_REAL_S} s", f"{real.wall:.2f} s", real.wall < TARGET_REAL_S))
+    if wt is not None:
+        pairs = {n: {"clean": (r["baseline_clean"], r["validate_clean"]), "faulty": (r["baseline_faulty"], r["validate_faulty"])} for n, r in sizes.items()}
+        more, base_targets = baseline.section(wt, pairs, (extra["baseline_real"], real), args.runs)
+        lines += more
+        targets += base_targets
     lines += ["", "## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
     for what, got, ok in targets:
         lines.append(f"| {what} | {got} | {'not measured' if ok is None else 'met' if ok else '**not met**'} |")
@@ -456,25 +485,45 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--frictionless", default=None, help="frictionless executable (default: next to --python)")
     p.add_argument("--snapshots", type=Path, default=REPO.parent / "shared" / "snapshots", help="snapshots for the real-package run, if the folder exists")
     p.add_argument("--regenerate", action="store_true", help="regenerate packages even if an identical one exists")
+    p.add_argument("--baseline", metavar="REV", default=None, help="also time the validator of git revision REV, run by run beside this one (baseline.py)")
     args = p.parse_args(argv)
+    args.work = args.work.resolve()
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.baseline is None:
+        return run(args, None)
+    # SIGTERM (kill, a timeout) unwinds like an error, so the worktree is removed either way
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    with baseline.Worktree(REPO, args.baseline, args.work) as wt:
+        return run(args, wt)
+
+
+def run(args, wt: baseline.Worktree | None) -> int:
+    """The whole bench; with a baseline worktree `wt`, its validator is measured beside."""
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     py = args.python
     fr = args.frictionless or str(Path(py).parent / "frictionless")
     if not Path(fr).exists():
         fr = shutil.which("frictionless") or fr
-    args.work.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     t_start = time.perf_counter()
     load_start = tuple(round(x, 2) for x in os.getloadavg())
     mach = machine(py)
     code_start = code_version(py)
     log(f"machine: {mach}; validator {code_start}")
+    if wt is not None:
+        wt.check_imports(py)
 
     # real package and start-up first (small, and a warm-up of the .pyc caches)
     real_extra = ["--snapshots", str(args.snapshots)] if args.snapshots.is_dir() and any(args.snapshots.iterdir()) else []
-    run_once(validate_cmd(py, REPO / "datapackage.json", real_extra), REPO)
+    real_runs = [("real package", validate_cmd(py, REPO / "datapackage.json", real_extra), max(args.runs, 5))]
+    if wt is not None:
+        real_runs.insert(0, (f"baseline {wt.short} real package", validate_cmd(py, wt.path / "datapackage.json", real_extra), max(args.runs, 5), wt.path))
+    for _, cmd, _, *cwd in real_runs:
+        run_once(cmd, cwd[0] if cwd else REPO)
+    real = measure_together(real_runs)
     extra = {
-        "real": measure("real package", validate_cmd(py, REPO / "datapackage.json", real_extra), max(args.runs, 5)),
+        "real": real[-1],
+        **({"baseline_real": real[0]} if wt is not None else {}),
         "startup": measure("import validate.engine", [py, "-c", "import validate.engine"], max(args.runs, 5), (0,)),
         "bare": measure("bare interpreter", [py, "-c", "pass"], max(args.runs, 5), (0,)),
     }
@@ -487,15 +536,24 @@ def main(argv: list[str] | None = None) -> int:
         gens[(n, "clean")], gens[(n, f"{round(args.faulty * 100)} % faulty")] = gi, gf
         res: dict = {}
         big = n > args.frictionless_max
-        todo = [("validate_clean", f"validate clean {n}", validate_cmd(py, clean), args.runs)]
+        todo = []
+        if wt is not None:  # each baseline run just before the current run of the same kind
+            base_work = wt.package_dir(args.work)
+            b_clean, bi = ensure_package(py, n, 0.0, args.seed, base_work, args.regenerate, root=wt.path)
+            b_faulty, bf = ensure_package(py, n, args.faulty, args.seed, base_work, args.regenerate, root=wt.path)
+            gens[(n, f"clean (baseline {wt.short})")], gens[(n, f"{round(args.faulty * 100)} % faulty (baseline {wt.short})")] = bi, bf
+            todo.append(("baseline_clean", f"baseline {wt.short} clean {n}", validate_cmd(py, b_clean), args.runs, wt.path))
+        todo.append(("validate_clean", f"validate clean {n}", validate_cmd(py, clean), args.runs))
+        if wt is not None:
+            todo.append(("baseline_faulty", f"baseline {wt.short} faulty {n}", validate_cmd(py, b_faulty), args.runs, wt.path))
         todo.append(("validate_faulty", f"validate faulty {n}", validate_cmd(py, faulty), args.runs))
         todo.append(("floor", f"floor {n}", [py, str(HERE / "floor.py"), str(clean / "datapackage.json")], args.runs))
         if not (big and args.frictionless_extrapolate):
             fr_runs = 1 if big else args.runs
             todo.append(("frictionless_clean", f"frictionless clean {n}", frictionless_cmd(fr, clean), fr_runs))
             todo.append(("frictionless_faulty", f"frictionless faulty {n}", frictionless_cmd(fr, faulty), fr_runs))
-        log(f"{n:,} claims: " + ", ".join(f"{label} x{runs}" for _, label, _, runs in todo))
-        for (key, *_), m in zip(todo, measure_together([(label, cmd, runs) for _, label, cmd, runs in todo]), strict=True):
+        log(f"{n:,} claims: " + ", ".join(f"{t[1]} x{t[3]}" for t in todo))
+        for (key, *_), m in zip(todo, measure_together([t[1:] for t in todo]), strict=True):
             res[key] = m
         if big and args.frictionless_extrapolate:
             base = max((m for m in results if "frictionless_clean" in results[m] and not results[m]["frictionless_clean"].extrapolated_from), default=None)
@@ -519,14 +577,16 @@ def main(argv: list[str] | None = None) -> int:
             (load_start, tuple(round(x, 2) for x in os.getloadavg())),
             time.perf_counter() - t_start,
             (code_start, code_version(py)),
+            wt,
         )
 
     load_end = tuple(round(x, 2) for x in os.getloadavg())
     targets = write_results(
-        args.out, args, mach, gens, results, extra, started, (load_start, load_end), time.perf_counter() - t_start, (code_start, code_version(py))
+        args.out, args, mach, gens, results, extra, started, (load_start, load_end), time.perf_counter() - t_start, (code_start, code_version(py)), wt
     )
     raw = {
         "machine": mach,
+        "baseline": None if wt is None else {"rev": args.baseline, "commit": wt.sha},
         "generated": {f"{n}-{k}": v for (n, k), v in gens.items()},
         "sizes": {str(n): {k: m.as_dict() for k, m in r.items()} for n, r in results.items()},
         "extra": {k: m.as_dict() for k, m in extra.items()},
